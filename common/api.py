@@ -1,0 +1,23 @@
+from django.http import Http404
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .exceptions import DomainError
+
+
+def exception_handler(exc, context):
+    """Domain errors become {"code", "detail"} with their status; everything else as DRF does."""
+    if isinstance(exc, DomainError):
+        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Http404):
+        response.data = {"code": "not_found", "detail": response.data.get("detail")}
+    if response is None:
+        return None
+    if isinstance(response.data, dict) and "code" not in response.data:
+        code = getattr(exc, "default_code", None) or "error"
+        response.data = {"code": code, **response.data}
+    if response.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+        response.data["code"] = "method_not_allowed"
+    return response

@@ -1,0 +1,8 @@
+"""The REST API, version 1: each app's api/urls.py mounted under its name."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("accounts/", include("accounts.api.urls")),
+    path("audit/", include("audit.api.urls")),
+]

@@ -1,0 +1,1 @@
+"""Developer operations: embedded servers, `make run`, `make test`, `make bench`. No Django imports."""

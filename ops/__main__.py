@@ -1,0 +1,125 @@
+"""python -m ops {run,test,bench,services} — the Makefile's commands.
+
+  run              embedded servers (unless DATABASE_URL / REDIS_URL are set), migrate, demo data,
+                   then web (gunicorn), one Celery worker and Celery beat until Ctrl-C
+  test [ARGS]      embedded servers, then pytest with ARGS
+  bench [NAME]     embedded servers, then the benchmarks (all, or the one named)
+  exec CMD...      embedded servers, then CMD (e.g. `python -m ops exec python manage.py shell`)
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .services import ROOT, embedded_services
+
+PY = sys.executable
+MANAGE = [PY, str(ROOT / "manage.py")]
+
+
+def _env(extra: dict[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    env.setdefault("XDG_RUNTIME_DIR", str(ROOT / "var" / "run"))
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def _call(cmd: list[str], env: dict[str, str]) -> int:
+    return subprocess.call(cmd, cwd=ROOT, env=env)  # noqa: S603
+
+
+def _prepare(env: dict[str, str]) -> None:
+    for step in (["migrate", "--no-input", "-v", "0"], ["collectstatic", "--no-input", "-v", "0"]):
+        if _call(MANAGE + step, env):
+            raise SystemExit(f"manage.py {' '.join(step)} failed")
+
+
+def run() -> int:
+    host = os.environ.get("SUNLIGHT_HOST", "127.0.0.1")
+    port = os.environ.get("SUNLIGHT_PORT", "8000")
+    with embedded_services() as extra:
+        env = _env(extra)
+        _prepare(env)
+        if _call(MANAGE + ["load_demo"], env):
+            raise SystemExit("manage.py load_demo failed")
+        bin_dir = Path(PY).parent
+        procs = {
+            "web": [str(bin_dir / "gunicorn"), "config.wsgi:application", "--bind", f"{host}:{port}",
+                    "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--access-logfile", "-"],
+            "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "-Q", "default",
+                       "--concurrency", "2", "--loglevel", "INFO"],
+            "beat": [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel", "INFO"],
+        }
+        running = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in procs.items()}  # noqa: S603
+        print(f"\n[ops] Sunlight is running at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True)
+        _call(MANAGE + ["load_demo", "--print-logins"], env)
+        stopping = False
+
+        def stop(*_):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        code = 0
+        while not stopping:
+            for name, proc in running.items():
+                if proc.poll() is not None:
+                    print(f"[ops] {name} exited with {proc.returncode}; stopping", flush=True)
+                    code = proc.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+        for proc in running.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in running.values():
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        print("[ops] stopped", flush=True)
+        return code
+
+
+def test(args: list[str]) -> int:
+    with embedded_services() as extra:
+        env = _env(extra)
+        code = _call([PY, "-m", "pytest", *args], env)
+        return code
+
+
+def bench(args: list[str]) -> int:
+    with embedded_services() as extra:
+        env = _env(extra)
+        _prepare(env)
+        return _call([PY, "-m", "benchmarks", *args], env)
+
+
+def exec_(args: list[str]) -> int:
+    with embedded_services() as extra:
+        return _call(args, _env(extra))
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(rest)
+    if command == "bench":
+        return bench(rest)
+    if command == "exec":
+        return exec_(rest)
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

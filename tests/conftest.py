@@ -1,0 +1,21 @@
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+
+from config.celery import app as celery_app
+
+pytest_plugins = ["tests.accounts.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker thread on the in-memory broker (eager mode would hide ETAs and locks)."""
+    celery_app.conf.update(broker_url="memory://", task_always_eager=False)
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
