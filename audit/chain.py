@@ -183,7 +183,9 @@ def event_message(record: EventRecord) -> bytes:
         object_id=record.object_id,
         data=record.data,
     )
-    return event_message_from_parts(body, format_time(record.occurred_at), record.previous_hash, record.sequence)
+    return event_message_from_parts(
+        body, format_time(record.occurred_at), record.previous_hash, record.sequence
+    )
 
 
 def event_hash(record: EventRecord) -> str:
@@ -295,7 +297,9 @@ def verify_chain(
         if sequence in expected:
             wanted = expected.pop(sequence)
             if wanted != actual_hash:
-                return Break(sequence, "expected_mismatch", f"the chain's hash {actual_hash} differs from {wanted}")
+                return Break(
+                    sequence, "expected_mismatch", f"the chain's hash {actual_hash} differs from {wanted}"
+                )
             result.expectations += 1
         return None
 
@@ -318,7 +322,9 @@ def verify_chain(
         recomputed = event_hash(event)
         if recomputed != event.hash:
             result.broken = Break(
-                event.sequence, "hash", f"stored hash {event.hash} but the event's fields hash to {recomputed}"
+                event.sequence,
+                "hash",
+                f"stored hash {event.hash} but the event's fields hash to {recomputed}",
             )
             return result
         broken = check_anchors(event.sequence, event.hash)
@@ -336,6 +342,8 @@ def verify_chain(
     beyond = sorted([*pending, *expected])
     if beyond:
         result.broken = Break(
-            beyond[0], "missing_tail", f"the chain ends at {previous_sequence} but was anchored at {beyond[0]}"
+            beyond[0],
+            "missing_tail",
+            f"the chain ends at {previous_sequence} but was anchored at {beyond[0]}",
         )
     return result

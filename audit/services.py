@@ -32,7 +32,9 @@ def _actor_reference(actor) -> tuple[int | None, str]:
     return actor.pk, f"{full_name} ({username})" if full_name else username
 
 
-def record_event(action: str, *, actor=None, organisation=None, target=None, data: dict | None = None) -> AuditEvent:
+def record_event(
+    action: str, *, actor=None, organisation=None, target=None, data: dict | None = None
+) -> AuditEvent:
     """Append one event to the chain inside the caller's transaction.
 
     action: a dotted name ("accounts.login"). actor: a User, or None for the system (an

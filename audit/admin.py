@@ -1,0 +1,38 @@
+"""Read-only: the chain is written by services only, and the database refuses changes anyway."""
+
+from django.contrib import admin
+
+from .models import AuditCheckpoint, AuditEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "sequence",
+        "occurred_at",
+        "action",
+        "actor_label",
+        "organisation",
+        "object_type",
+        "object_id",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["=sequence", "action", "object_type", "=object_id", "actor_label", "hash"]
+    show_full_result_count = False  # a count(*) over millions of rows on every page is slow
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "signed_at", "head_hash", "key_fingerprint", "recorded_by"]
+    list_select_related = ["recorded_by"]
