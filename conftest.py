@@ -7,3 +7,4 @@ import os
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("XDG_RUNTIME_DIR", os.path.join(os.path.dirname(__file__), "var", "run"))
+os.makedirs(os.path.join(os.path.dirname(__file__), "var", "staticfiles"), exist_ok=True)

@@ -64,6 +64,7 @@ class Organisation(TimeStampedModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["region_code", "kind", "name_zh"]
+        permissions = [("manage_organisation", _("Can manage the organisation's registered details"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(uscc__regex=r"^[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}$"),
@@ -177,7 +178,7 @@ class Membership(TimeStampedModel):
                 violation_error_code="duplicate_membership",
             ),
             models.CheckConstraint(
-                condition=Q(role=Role.PURCHASER_APPROVER, approval_limit__gt=0)
+                condition=Q(role=Role.PURCHASER_APPROVER, approval_limit__isnull=False, approval_limit__gt=0)
                 | Q(~Q(role=Role.PURCHASER_APPROVER), approval_limit__isnull=True),
                 name="membership_approval_limit_for_approvers_only",
                 violation_error_code="approval_limit",

@@ -3,7 +3,7 @@ from celery import shared_task
 from .health import record_heartbeat
 
 
-@shared_task(name="common.record_worker_heartbeat", queue="default", acks_late=True, ignore_result=True)
+@shared_task(name="common.record_worker_heartbeat", acks_late=True, ignore_result=True)
 def record_worker_heartbeat() -> None:
     """Beat sends this every 30 s; the worker that runs it proves it is alive (read by /healthz)."""
     record_heartbeat()

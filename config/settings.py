@@ -39,7 +39,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SunlightAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -144,6 +144,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Every task's queue, by name prefix (one entry per app that has tasks).
+CELERY_TASK_ROUTES = {
+    "common.*": {"queue": "default"},
+    "accounts.*": {"queue": "default"},
+    "audit.*": {"queue": "default"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -168,7 +174,7 @@ WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.MembershipAwareModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -224,10 +230,28 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-# --- E-mail: console in development, SMTP by settings -------------------------------------------
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+# --- E-mail: console in development; EMAIL_URL (smtp://user:pass@host:587/?tls=True) for SMTP -----
+def _mailer() -> dict:
+    url = env.str("EMAIL_URL", default="")
+    if not url:
+        default = "smtp" if PRODUCTION else "console"  # production without EMAIL_URL: SMTP on localhost:25
+        return {"BACKEND": env.str("EMAIL_BACKEND", default=f"django.core.mail.backends.{default}.EmailBackend")}
+    parsed = env.email_url_config(url)
+    return {
+        "BACKEND": parsed["EMAIL_BACKEND"],
+        "OPTIONS": {
+            "host": parsed.get("EMAIL_HOST"),
+            "port": parsed.get("EMAIL_PORT"),
+            "username": parsed.get("EMAIL_HOST_USER"),
+            "password": parsed.get("EMAIL_HOST_PASSWORD"),
+            "use_tls": parsed.get("EMAIL_USE_TLS", False),
+            "use_ssl": parsed.get("EMAIL_USE_SSL", False),
+            "timeout": 30,
+        },
+    }
+
+
+MAILERS = {"default": _mailer()}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sunlight <noreply@sunlight.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

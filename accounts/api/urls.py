@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "accounts_api"
-urlpatterns = []
+
+urlpatterns = [
+    path("me/", views.me, name="me"),
+    path("memberships/<int:membership_id>/switch/", views.switch_membership, name="switch_membership"),
+]

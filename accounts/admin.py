@@ -1,0 +1,64 @@
+"""Operators manage organisations and users here. Saves go through the audited services."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .forms import OrganisationAdminForm
+from .models import Membership, Notification, Organisation, User
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
+    list_display = ("name_zh", "name_en", "kind", "uscc", "region_code", "is_active")
+    list_filter = ("kind", "region_code", "is_active")
+    search_fields = ("name_zh", "name_en", "uscc")
+    autocomplete_fields = ("parent",)
+    list_select_related = ("parent",)
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
+        if change:
+            saved = services.update_organisation(obj, actor=request.user, **fields)
+        else:
+            saved = services.create_organisation(actor=request.user, **fields)
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def has_delete_permission(self, request, obj=None):
+        # Organisations are deactivated, never deleted: bids, contracts and audit events point at them.
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("organisation", "role", "approval_limit", "is_active")
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    inlines = [MembershipInline]
+    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
+    list_select_related = ("active_membership__organisation",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Sunlight"), {"fields": ("preferred_language",)}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
+    )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("subject_zh", "subject_en", "recipient", "created_at", "read_at", "emailed_at")
+    list_select_related = ("recipient",)
+    readonly_fields = ("recipient", "subject_zh", "subject_en", "body_zh", "body_en", "link", "read_at", "emailed_at")
+
+    def has_add_permission(self, request):
+        return False

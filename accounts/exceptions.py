@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+from common.exceptions import InvalidInput, NotFound
+
+
+class MembershipNotFound(NotFound):
+    code = "membership_not_found"
+    default_message = _("No such membership.")
+
+
+class NotificationNotFound(NotFound):
+    code = "notification_not_found"
+    default_message = _("No such notification.")
+
+
+class InvalidSecondFactorCode(InvalidInput):
+    code = "invalid_second_factor_code"
+    default_message = _("The code is wrong, expired or already used. Enter the current code from your app.")

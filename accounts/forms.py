@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.template import loader
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organisation
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "form-control"}),
+    )
+    error_messages = {
+        "invalid_login": _("The username or the password is wrong."),
+        "inactive": _("This account is disabled."),
+    }
+
+
+class SecondFactorForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Six-digit code"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "autofocus": True,
+                "maxlength": 6,
+            }
+        ),
+    )
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the e-mail goes out through a Celery task."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from .tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        send_email.delay(to_email, subject, body, html)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name_zh", "name_en", "uscc", "region_code", "parent", "is_active"]
+
+    def clean_uscc(self):
+        return (self.cleaned_data.get("uscc") or "").strip().upper()

@@ -1,0 +1,201 @@
+"""Every write of the accounts app: one transaction each, with its audit event."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import login as django_login
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.services import record_event
+
+from . import policies
+from .exceptions import InvalidSecondFactorCode, MembershipNotFound
+from .models import Membership, Notification, Organisation, User
+from .selectors import access_membership, access_notification, memberships_of
+
+ORGANISATION_AUDITED_FIELDS = (
+    "kind",
+    "name_zh",
+    "name_en",
+    "uscc",
+    "region_code",
+    "parent_id",
+    "is_active",
+)
+
+
+def _client_address(request: HttpRequest | None) -> str:
+    if request is None:
+        return ""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@transaction.atomic
+def log_in(request: HttpRequest, user: User, *, backend: str | None = None) -> User:
+    """Log the user in (a new session key), make sure they act in a valid membership, audit it."""
+    django_login(request, user, backend=backend)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    memberships = list(memberships_of(user))
+    active = next((m for m in memberships if m.pk == user.active_membership_id), None)
+    if active is None and memberships:
+        active = memberships[0]
+        user.active_membership = active
+        user.save(update_fields=["active_membership"])
+    request.user.active_membership = active
+    record_event(
+        "accounts.login",
+        actor=user,
+        organisation=active.organisation if active else None,
+        target=user,
+        data={"ip": _client_address(request), "membership": active.pk if active else None},
+    )
+    return user
+
+
+@transaction.atomic
+def switch_membership(user: User, membership_id: int, *, request: HttpRequest | None = None) -> Membership:
+    """Act for another of one's own memberships. A foreign or unknown id is a 404 and changes nothing."""
+    membership = access_membership(user, membership_id)
+    if not policies.can_switch_to_membership(user, membership):
+        raise MembershipNotFound()
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    previous_id = locked.active_membership_id
+    locked.active_membership = membership
+    locked.save(update_fields=["active_membership"])
+    user.active_membership = membership
+    record_event(
+        "accounts.membership_switched",
+        actor=user,
+        organisation=membership.organisation,
+        target=membership,
+        data={"from": previous_id, "to": membership.pk, "role": membership.role},
+    )
+    return membership
+
+
+def _organisation_snapshot(org: Organisation) -> dict:
+    return {field: getattr(org, field) for field in ORGANISATION_AUDITED_FIELDS}
+
+
+@transaction.atomic
+def create_organisation(*, actor: User | None, **fields) -> Organisation:
+    org = Organisation(**fields)
+    org.full_clean()
+    org.save()
+    record_event(
+        "accounts.organisation_created",
+        actor=actor,
+        target=org,
+        data=_organisation_snapshot(org),
+    )
+    return org
+
+
+@transaction.atomic
+def update_organisation(org: Organisation, *, actor: User | None, **changes) -> Organisation:
+    """Change an organisation's registered details; the audit event records old and new values."""
+    locked = Organisation.objects.select_for_update().get(pk=org.pk)
+    before = _organisation_snapshot(locked)
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.full_clean()
+    after = _organisation_snapshot(locked)
+    changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    if not changed:
+        return locked
+    locked.save(update_fields=[k.removesuffix("_id") for k in changed] + ["updated_at"])
+    record_event("accounts.organisation_changed", actor=actor, target=locked, data={"changes": changed})
+    return locked
+
+
+@transaction.atomic
+def enrol_second_factor(request: HttpRequest, device: TOTPDevice, token: str) -> TOTPDevice:
+    """Confirm a new TOTP device with a first valid code and mark the session verified."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user)
+    if not device.verify_token(token):
+        raise InvalidSecondFactorCode()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    otp_login(request, device)
+    record_event("accounts.second_factor_enrolled", actor=request.user, target=request.user)
+    return device
+
+
+@transaction.atomic
+def verify_second_factor(request: HttpRequest, token: str) -> TOTPDevice:
+    """Check a code against the user's confirmed devices. A code already used is refused (replay)."""
+    for device in TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).order_by("pk"):
+        if device.verify_token(token):
+            otp_login(request, device)
+            record_event("accounts.second_factor_verified", actor=request.user, target=request.user)
+            return device
+    raise InvalidSecondFactorCode()
+
+
+@transaction.atomic
+def notify(
+    recipients: Iterable[User],
+    *,
+    subject,
+    body="",
+    link: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Put a message in each recipient's inbox, in both languages, and e-mail it after commit.
+
+    ``subject`` and ``body`` are lazy translatable strings (gettext_lazy, or format_lazy for
+    parameters): they are rendered once in Chinese and once in English.
+    """
+    texts = {}
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
+            texts[code] = (str(subject), str(body))
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                subject_zh=texts["zh-hans"][0],
+                subject_en=texts["en"][0],
+                body_zh=texts["zh-hans"][1],
+                body_en=texts["en"][1],
+                link=link,
+            )
+            for user in recipients
+        ]
+    )
+    if email:
+        from .tasks import send_notification_email
+
+        for notification in notifications:
+            transaction.on_commit(lambda pk=notification.pk: send_notification_email.delay(pk))
+    return notifications
+
+
+@transaction.atomic
+def mark_notification_read(user: User, notification_id: int) -> Notification:
+    notification = access_notification(user, notification_id, lock=True)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at", "updated_at"])
+    return notification
+
+
+@transaction.atomic
+def mark_all_notifications_read(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def record_notification_emailed(notification_id: int) -> Notification | None:
+    """Mark a notification as e-mailed; None if it was already (the task is safe to run twice)."""
+    updated = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not updated:
+        return None
+    return Notification.objects.select_related("recipient").get(pk=notification_id)

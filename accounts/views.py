@@ -1,0 +1,192 @@
+"""Login, second factor, membership switching, workspaces and the inbox. Rules live in services."""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.selectors import events_for_organisation
+
+from . import selectors, services
+from .exceptions import InvalidSecondFactorCode
+from .forms import LoginForm, QueuedPasswordResetForm, SecondFactorForm
+from .models import Role
+
+ROLE_SLUGS = {role.value: role.value.replace("_", "-") for role in Role}
+SLUG_ROLES = {slug: role for role, slug in ROLE_SLUGS.items()}
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes calls this when an account is locked: a translated page, status 429."""
+    return render(request, "accounts/locked_out.html", status=429)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        services.log_in(self.request, form.get_user())
+        return redirect(self.get_success_url())
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth import logout
+
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_safe_next(request, reverse("accounts:workspace")))
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_setup")
+    form = SecondFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.verify_second_factor(request, form.cleaned_data["token"])
+            except InvalidSecondFactorCode as exc:
+                form.add_error("token", str(exc))
+            else:
+                return redirect(_safe_next(request, reverse("accounts:workspace")))
+        status = 400
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")},
+                  status=status)
+
+
+def _qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """First enrolment of an authenticator app: a QR code and the secret, confirmed by one code."""
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    form = SecondFactorForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.enrol_second_factor(request, device, form.cleaned_data["token"])
+            except InvalidSecondFactorCode as exc:
+                form.add_error("token", str(exc))
+            else:
+                messages.success(request, _("Your authenticator app is set up."))
+                return redirect(_safe_next(request, reverse("accounts:workspace")))
+        status = 400
+    secret = base64.b32encode(device.bin_key).decode()
+    context = {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret,
+               "next": _safe_next(request, "")}
+    return render(request, "accounts/otp_setup.html", context, status=status)
+
+
+@login_required
+@require_POST
+def switch_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = services.switch_membership(request.user, membership_id, request=request)
+    messages.success(
+        request,
+        _("You now act as %(role)s for %(organisation)s.")
+        % {"role": membership.get_role_display(), "organisation": membership.organisation.name},
+    )
+    return redirect("accounts:workspace")
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own workspace page."""
+    membership = request.membership
+    if membership is None:
+        return render(request, "accounts/no_membership.html", status=200)
+    return redirect("accounts:workspace_role", role=ROLE_SLUGS[membership.role])
+
+
+@login_required
+@require_GET
+def workspace_role(request: HttpRequest, role: str) -> HttpResponse:
+    membership = request.membership
+    if membership is None or SLUG_ROLES.get(role) != membership.role:
+        raise Http404
+    context = {
+        "role": membership.role,
+        "organisation": membership.organisation,
+        "recent_notifications": list(selectors.notifications_of(request.user)[:5]),
+        "recent_events": list(events_for_organisation(membership.organisation)[:10]),
+    }
+    return render(request, f"accounts/workspace/{membership.role}.html", context)
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    notifications = list(selectors.notifications_of(request.user)[:100])
+    return render(request, "accounts/inbox.html", {"notifications": notifications})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    notification = services.mark_notification_read(request.user, notification_id)
+    if request.htmx:
+        return render(request, "accounts/inbox.html#notification", {"notification": notification})
+    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
+        return redirect(notification.link)
+    return redirect("accounts:inbox")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.mark_all_notifications_read(request.user)
+    return redirect("accounts:inbox")
+
+
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset.html",
+    email_template_name="accounts/email/password_reset.txt",
+    subject_template_name="accounts/email/password_reset_subject.txt",
+    form_class=QueuedPasswordResetForm,
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)

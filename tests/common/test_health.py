@@ -1,0 +1,39 @@
+import time
+
+from django.urls import reverse
+
+from common.health import record_heartbeat
+
+
+def test_healthz_is_503_without_a_worker_heartbeat(client, db):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == {"ok": True}
+    assert body["checks"]["broker"]["ok"] is True
+    assert body["checks"]["worker"]["ok"] is False
+
+
+def test_healthz_is_ok_with_a_fresh_heartbeat(client, db):
+    record_heartbeat()
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["ok"] is True
+
+
+def test_a_stale_heartbeat_is_reported(client, db, settings):
+    record_heartbeat(time.time() - settings.WORKER_HEARTBEAT_MAX_AGE - 5)
+    body = client.get(reverse("healthz")).json()
+    assert body["checks"]["worker"]["ok"] is False
+    assert body["checks"]["worker"]["age_seconds"] > settings.WORKER_HEARTBEAT_MAX_AGE
+
+
+def test_the_heartbeat_task_runs_on_a_real_worker(celery_worker, client):
+    from common.tasks import record_worker_heartbeat
+
+    record_worker_heartbeat.delay()
+    for _ in range(100):
+        if client.get(reverse("healthz")).json()["checks"]["worker"]["ok"]:
+            break
+        time.sleep(0.05)
+    assert client.get(reverse("healthz")).json()["checks"]["worker"]["ok"] is True

@@ -1,0 +1,19 @@
+import json
+import logging
+
+from common.logging import JsonFormatter
+
+
+def test_log_lines_are_json_with_extra_fields():
+    record = logging.LogRecord("sunlight.test", logging.WARNING, __file__, 1, "bid %s refused", ("42",), None)
+    record.project = "ZJ-2026-001"
+    line = JsonFormatter().format(record)
+    data = json.loads(line)
+    assert data["message"] == "bid 42 refused"
+    assert data["level"] == "WARNING"
+    assert data["project"] == "ZJ-2026-001"
+
+
+def test_non_ascii_stays_readable():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "开标", (), None)
+    assert "开标" in JsonFormatter().format(record)
