@@ -1,8 +1,10 @@
 """The rulebook in the admin: a regulator or operator corrects a number without a code change.
 
 A row already in force (effective_from <= today) shows its key, value, unit and effective date
-read-only and cannot be deleted: a corrected number is a new row with a later effective date, so
-what was decided under the old value stays explainable. The checks live in rulebook.services.
+read-only and cannot be deleted: a corrected number is a new row for the same key with a later
+effective date (tomorrow or later), so what was decided under the old value stays explainable.
+Its names, legal basis and note can still be corrected. Calendar overrides for days up to today
+are frozen the same way. The checks and the audited writes live in rulebook.services.
 """
 
 from django import forms
@@ -17,8 +19,8 @@ from . import services
 from .models import CalendarOverride, Rule
 
 
-def _as_validation_error(error: DomainError) -> ValidationError:
-    return ValidationError(str(error.message), code=error.code)
+def _stored(model, pk):
+    return model.objects.filter(pk=pk).first() if pk else None
 
 
 class RuleAdminForm(forms.ModelForm):
@@ -39,14 +41,15 @@ class RuleAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            # The instance gets the new values only after clean(): check a copy carrying them.
-            # A read-only field is absent from cleaned_data and keeps the stored value.
-            fields = services.RULE_FROZEN_FIELDS
-            twin = Rule(pk=self.instance.pk, **{f: cleaned.get(f, getattr(self.instance, f)) for f in fields})
+            # The instance receives the new values only after clean(): check a copy that has them.
+            # A read-only field is absent from cleaned_data and keeps its stored value.
+            stored = _stored(Rule, self.instance.pk)
+            values = {f: cleaned.get(f, getattr(self.instance, f)) for f in services.RULE_FROZEN_FIELDS}
+            candidate = Rule(pk=self.instance.pk, **values)
             try:
-                services.check_rule_change(twin, today=timezone.localdate())
+                services.check_rule_change(candidate, stored, today=timezone.localdate())
             except DomainError as error:
-                raise _as_validation_error(error) from None
+                raise ValidationError(str(error.message), code=error.code) from None
         return cleaned
 
 
@@ -66,8 +69,14 @@ class InForceListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ServiceBackedAdmin(admin.ModelAdmin):
+    """Saves and deletes go through the app's services; bulk deletion (which would not) is off."""
+
+    actions = None
+
+
 @admin.register(Rule)
-class RuleAdmin(admin.ModelAdmin):
+class RuleAdmin(ServiceBackedAdmin):
     form = RuleAdminForm
     list_display = ["key", "name_zh", "name_en", "value", "unit", "effective_from"]
     list_filter = [InForceListFilter, "unit", "effective_from"]
@@ -80,6 +89,12 @@ class RuleAdmin(admin.ModelAdmin):
         (_("Legal basis"), {"fields": ["legal_basis_zh", "legal_basis_en", "note"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        services.save_rule(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_rule(obj, actor=request.user)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_in_force_on(timezone.localdate()):
             return list(services.RULE_FROZEN_FIELDS)
@@ -90,12 +105,6 @@ class RuleAdmin(admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_actions(self, request):
-        # Bulk deletion would bypass the per-row check above.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
 
 class CalendarOverrideAdminForm(forms.ModelForm):
     class Meta:
@@ -105,25 +114,30 @@ class CalendarOverrideAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
-            fields = services.OVERRIDE_FROZEN_FIELDS
-            twin = CalendarOverride(
-                pk=self.instance.pk, **{f: cleaned.get(f, getattr(self.instance, f)) for f in fields}
-            )
+            stored = _stored(CalendarOverride, self.instance.pk)
+            values = {f: cleaned.get(f, getattr(self.instance, f)) for f in services.OVERRIDE_FROZEN_FIELDS}
+            candidate = CalendarOverride(pk=self.instance.pk, **values)
             try:
-                services.check_override_change(twin, today=timezone.localdate())
+                services.check_override_change(candidate, stored, today=timezone.localdate())
             except DomainError as error:
-                raise _as_validation_error(error) from None
+                raise ValidationError(str(error.message), code=error.code) from None
         return cleaned
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(admin.ModelAdmin):
+class CalendarOverrideAdmin(ServiceBackedAdmin):
     form = CalendarOverrideAdminForm
     list_display = ["date", "is_working_day", "reason_zh", "reason_en"]
     list_filter = ["is_working_day", "date"]
     search_fields = ["reason_zh", "reason_en"]
     date_hierarchy = "date"
     ordering = ["-date"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_calendar_override(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.delete_calendar_override(obj, actor=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.date <= timezone.localdate():
@@ -134,8 +148,3 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
         if obj is not None and obj.date <= timezone.localdate():
             return False
         return super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions

@@ -113,3 +113,24 @@ class CalendarOverrideInForce(Conflict):
             ),
             params=params,
         )
+
+
+class CalendarYearCovered(Conflict):
+    code = "calendar_year_covered"
+
+    def __init__(self, year: int):
+        params = {"year": year}
+        super().__init__(
+            _format_lazy(
+                _(
+                    "The working-day calendar already covers %(year)s; correct single days with "
+                    "calendar overrides instead."
+                ),
+                params,
+            ),
+            params=params,
+        )
+
+
+class InvalidCalendarDeclaration(InvalidInput):
+    code = "invalid_calendar_declaration"
