@@ -15,6 +15,10 @@ Semantics (``start`` itself is never counted):
   and is 0 when end <= start.
 So ``working_days_between(d, add_working_days(d, n)) == n``: "within 5 working days of the award
 notice" ends on ``add_working_days(notice_date, 5)``.
+
+chinesecalendar 1.11 (installed) covers 2004-2026; ``library_coverage()`` tells the range of the
+installed version. A year it does not cover is entered by an operator from the State Council's
+notice (rulebook.services.declare_calendar_year, or single overrides in the admin).
 """
 
 import datetime
@@ -22,6 +26,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 import chinese_calendar
+from chinese_calendar.constants import holidays as _library_holidays
 
 from .exceptions import CalendarNotCovered, NegativeWorkingDays
 
@@ -40,6 +45,12 @@ def require_date(value: object, name: str) -> datetime.date:
 def _library_is_workday(day: datetime.date) -> bool:
     # chinese_calendar rescans its tables on each call; its answers never change within a process.
     return chinese_calendar.is_workday(day)
+
+
+def library_coverage() -> tuple[datetime.date, datetime.date]:
+    """The first and last day chinesecalendar has data for (whole years, as the library checks)."""
+    years = [day.year for day in _library_holidays]
+    return datetime.date(min(years), 1, 1), datetime.date(max(years), 12, 31)
 
 
 def is_covered(day: datetime.date) -> bool:

@@ -27,6 +27,10 @@ validate_rule_key = RegexValidator(
 )
 
 
+# Units whose values are whole numbers (checked by the database); Rule.Unit values.
+WHOLE_NUMBER_UNITS = ("days", "working_days", "count", "years")
+
+
 def _in_english() -> bool:
     return (get_language() or "").startswith("en")
 
@@ -39,9 +43,6 @@ class Rule(TimeStampedModel):
         AMOUNT_CNY = "amount_cny", _("amount (CNY)")
         COUNT = "count", _("count")
         YEARS = "years", _("years")
-
-    # Units whose values are whole numbers (checked by the database).
-    WHOLE_UNITS = (Unit.DAYS, Unit.WORKING_DAYS, Unit.COUNT, Unit.YEARS)
 
     key = models.CharField(
         _("key"),
@@ -100,7 +101,7 @@ class Rule(TimeStampedModel):
                 violation_error_message=_("A percentage cannot exceed 100."),
             ),
             models.CheckConstraint(
-                condition=~Q(unit__in=["days", "working_days", "count", "years"]) | Q(value=Floor("value")),
+                condition=~Q(unit__in=WHOLE_NUMBER_UNITS) | Q(value=Floor("value")),
                 name="rule_whole_number_units",
                 violation_error_code="not_whole_number",
                 violation_error_message=_("Days, working days, counts and years must be whole numbers."),

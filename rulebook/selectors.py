@@ -11,7 +11,7 @@ from decimal import Decimal
 from . import calendar
 from .calendar import require_date
 from .exceptions import RuleNotFound
-from .models import CalendarOverride, Rule
+from .models import WHOLE_NUMBER_UNITS, CalendarOverride, Rule
 
 # --- Rules ---------------------------------------------------------------------------------------
 
@@ -37,7 +37,7 @@ def rule_value(key: str, *, on: datetime.date) -> Decimal:
 def rule_int(key: str, *, on: datetime.date) -> int:
     """The value of a days / working days / count / years rule as an int (whole by constraint)."""
     found = rule(key, on=on)
-    if found.unit not in Rule.WHOLE_UNITS:
+    if found.unit not in WHOLE_NUMBER_UNITS:
         raise TypeError(f"rule {key} is in {found.unit}, not a whole-number unit")
     return int(found.value)
 

@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('key', models.CharField(help_text='Stable identifier read by the code, e.g. public_tender.min_days_notice_to_deadline.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$', 'Use lower-case letters, digits and underscores, in dot-separated parts (e.g. public_tender.min_days).', code='invalid_key')], verbose_name='key')),
+                ('key', models.CharField(help_text='Stable identifier read by the code, e.g. public_tender.min_days_notice_to_deadline.', max_length=100, validators=[django.core.validators.RegexValidator('^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$', 'Use lower-case letters, digits and underscores in dot-separated parts, e.g. public_tender.min_days.', code='invalid_key')], verbose_name='key')),
                 ('name_zh', models.CharField(max_length=200, verbose_name='name (Chinese)')),
                 ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
                 ('value', models.DecimalField(decimal_places=4, help_text='A percentage is given in percent: 2 means 2 %, not 0.02.', max_digits=18, verbose_name='value')),

@@ -4,7 +4,6 @@ import datetime
 
 import chinese_calendar
 import pytest
-from chinese_calendar.constants import holidays as library_holidays
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +14,7 @@ from rulebook.calendar import (
     add_working_days,
     is_covered,
     is_working_day,
+    library_coverage,
     working_days_between,
 )
 from rulebook.exceptions import CalendarNotCovered, NegativeWorkingDays
@@ -24,8 +24,7 @@ DAY = datetime.timedelta(days=1)
 NO_OVERRIDES: dict[datetime.date, bool] = {}
 
 # The years the installed chinesecalendar covers (2004..2026 in 1.11); the properties stay inside.
-FIRST_COVERED = D(min(library_holidays).year, 1, 1)
-LAST_COVERED = D(max(library_holidays).year, 12, 31)
+FIRST_COVERED, LAST_COVERED = library_coverage()
 MAX_N = 60
 # Far enough from the end of coverage for MAX_N working days (at most ~2.3 calendar days each).
 LAST_START = LAST_COVERED - datetime.timedelta(days=3 * MAX_N)
@@ -160,6 +159,11 @@ def test_override_wins_over_the_library_in_a_covered_year():
     # With 30 Sep made a day off, the first working day after 27 Sep is still Sun 29 Sep,
     # and the second is Tue 8 Oct.
     assert add_working_days(D(2024, 9, 27), 2, {D(2024, 9, 30): False}) == D(2024, 10, 8)
+
+
+def test_the_installed_library_covers_at_least_2004_to_2026():
+    assert FIRST_COVERED <= D(2004, 1, 1)
+    assert LAST_COVERED >= D(2026, 12, 31)
 
 
 def test_is_covered_follows_the_library():
