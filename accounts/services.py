@@ -88,6 +88,7 @@ def create_organisation(*, actor: User | None, **fields) -> Organisation:
     record_event(
         "accounts.organisation_created",
         actor=actor,
+        organisation=org,
         target=org,
         data=_organisation_snapshot(org),
     )
@@ -107,7 +108,9 @@ def update_organisation(org: Organisation, *, actor: User | None, **changes) -> 
     if not changed:
         return locked
     locked.save(update_fields=[k.removesuffix("_id") for k in changed] + ["updated_at"])
-    record_event("accounts.organisation_changed", actor=actor, target=locked, data={"changes": changed})
+    record_event(
+        "accounts.organisation_changed", actor=actor, organisation=locked, target=locked, data={"changes": changed}
+    )
     return locked
 
 

@@ -19,3 +19,9 @@ def celery_worker(transactional_db):
     celery_app.conf.update(broker_url="memory://", task_always_eager=False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Demo data hashes dozens of passwords; tests do not need PBKDF2's cost (production keeps it)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
