@@ -49,6 +49,19 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Sunlight"), {"fields": ("preferred_language",)}),
     )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        memberships = formset.save(commit=False)
+        for membership in memberships:
+            services.save_membership(membership, actor=request.user)
+        for membership in formset.deleted_objects:
+            # A role is withdrawn by deactivation, so its history stays readable.
+            membership.is_active = False
+            services.save_membership(membership, actor=request.user)
+        formset.save_m2m()
+
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
     )
@@ -58,7 +71,16 @@ class UserAdmin(DjangoUserAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("subject_zh", "subject_en", "recipient", "created_at", "read_at", "emailed_at")
     list_select_related = ("recipient",)
-    readonly_fields = ("recipient", "subject_zh", "subject_en", "body_zh", "body_en", "link", "read_at", "emailed_at")
+    readonly_fields = (
+        "recipient",
+        "subject_zh",
+        "subject_en",
+        "body_zh",
+        "body_en",
+        "link",
+        "read_at",
+        "emailed_at",
+    )
 
     def has_add_permission(self, request):
         return False

@@ -34,7 +34,12 @@ REGION_ORGANISATIONS = {
         ("soe", "purchaser", "嘉兴市水务投资集团有限公司", "Jiaxing Water Investment Group Co., Ltd."),
         ("agency", "agency", "浙江嘉禾招标代理有限公司", "Zhejiang Jiahe Tendering Agency Co., Ltd."),
         ("supplier", "supplier", "嘉兴南湖办公设备有限公司", "Jiaxing Nanhu Office Equipment Co., Ltd."),
-        ("supplier2", "supplier", "浙江禾信信息技术有限公司", "Zhejiang Hexin Information Technology Co., Ltd."),
+        (
+            "supplier2",
+            "supplier",
+            "浙江禾信信息技术有限公司",
+            "Zhejiang Hexin Information Technology Co., Ltd.",
+        ),
         ("regulator", "regulator", "嘉兴市财政局", "Jiaxing Municipal Finance Bureau"),
         ("bank", "bank", "嘉禾商业银行嘉兴分行", "Jiahe Commercial Bank, Jiaxing Branch"),
     ],
@@ -42,20 +47,35 @@ REGION_ORGANISATIONS = {
         ("purchaser", "purchaser", "绵阳市卫生健康委员会", "Mianyang Municipal Health Commission"),
         ("agency", "agency", "四川涪江招标代理有限公司", "Sichuan Fujiang Tendering Agency Co., Ltd."),
         ("supplier", "supplier", "绵阳科创医疗器械有限公司", "Mianyang Kechuang Medical Devices Co., Ltd."),
-        ("supplier2", "supplier", "四川绵州建设工程有限公司", "Sichuan Mianzhou Construction Engineering Co., Ltd."),
+        (
+            "supplier2",
+            "supplier",
+            "四川绵州建设工程有限公司",
+            "Sichuan Mianzhou Construction Engineering Co., Ltd.",
+        ),
         ("regulator", "regulator", "绵阳市财政局", "Mianyang Municipal Finance Bureau"),
         ("bank", "bank", "涪江银行绵阳分行", "Fujiang Bank, Mianyang Branch"),
     ],
     "zz": [
         ("purchaser", "purchaser", "郑州市交通运输局", "Zhengzhou Municipal Transport Bureau"),
         ("agency", "agency", "河南中原招标有限公司", "Henan Zhongyuan Tendering Co., Ltd."),
-        ("supplier", "supplier", "郑州绿城环保科技有限公司", "Zhengzhou Lvcheng Environmental Technology Co., Ltd."),
+        (
+            "supplier",
+            "supplier",
+            "郑州绿城环保科技有限公司",
+            "Zhengzhou Lvcheng Environmental Technology Co., Ltd.",
+        ),
         ("supplier2", "supplier", "河南嵩山物业服务有限公司", "Henan Songshan Property Services Co., Ltd."),
         ("regulator", "regulator", "郑州市财政局", "Zhengzhou Municipal Finance Bureau"),
         ("bank", "bank", "中原商业银行郑州分行", "Zhongyuan Commercial Bank, Zhengzhou Branch"),
     ],
     "yx": [
-        ("purchaser", "purchaser", "玉溪市农业农村局", "Yuxi Municipal Bureau of Agriculture and Rural Affairs"),
+        (
+            "purchaser",
+            "purchaser",
+            "玉溪市农业农村局",
+            "Yuxi Municipal Bureau of Agriculture and Rural Affairs",
+        ),
         ("agency", "agency", "云南抚仙招标咨询有限公司", "Yunnan Fuxian Tendering Consulting Co., Ltd."),
         ("supplier", "supplier", "玉溪滇中农机有限公司", "Yuxi Dianzhong Agricultural Machinery Co., Ltd."),
         ("supplier2", "supplier", "云南星云软件有限公司", "Yunnan Xingyun Software Co., Ltd."),
@@ -88,7 +108,9 @@ def demo_totp_secret() -> str:
 
 
 def is_loaded() -> bool:
-    return Organisation.objects.filter(uscc=OPERATOR_USCC_BODY + uscc.calc_check_digit(OPERATOR_USCC_BODY)).exists()
+    return Organisation.objects.filter(
+        uscc=OPERATOR_USCC_BODY + uscc.calc_check_digit(OPERATOR_USCC_BODY)
+    ).exists()
 
 
 def _user(username: str, name_zh: str, name_en: str, *, staff: bool = False, language="zh-hans") -> User:

@@ -10,7 +10,9 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "class": "form-control"}
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -43,13 +45,22 @@ class SecondFactorForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the e-mail goes out through a Celery task."""
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
         from .tasks import send_email
 
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
-        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        html = (
+            loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        )
         send_email.delay(to_email, subject, body, html)
 
 

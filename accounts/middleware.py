@@ -52,8 +52,10 @@ class SecondFactorRequiredMiddleware:
                 from django.utils.translation import gettext as _
 
                 return JsonResponse(
-                    {"code": "second_factor_required",
-                     "detail": _("Verify your second factor in the browser before using the API.")},
+                    {
+                        "code": "second_factor_required",
+                        "detail": _("Verify your second factor in the browser before using the API."),
+                    },
                     status=403,
                 )
             from django_otp.plugins.otp_totp.models import TOTPDevice

@@ -109,9 +109,37 @@ def update_organisation(org: Organisation, *, actor: User | None, **changes) -> 
         return locked
     locked.save(update_fields=[k.removesuffix("_id") for k in changed] + ["updated_at"])
     record_event(
-        "accounts.organisation_changed", actor=actor, organisation=locked, target=locked, data={"changes": changed}
+        "accounts.organisation_changed",
+        actor=actor,
+        organisation=locked,
+        target=locked,
+        data={"changes": changed},
     )
     return locked
+
+
+MEMBERSHIP_AUDITED_FIELDS = ("user_id", "organisation_id", "role", "approval_limit", "is_active")
+
+
+@transaction.atomic
+def save_membership(membership: Membership, *, actor: User | None) -> Membership:
+    """Grant a role, or change one (limit, deactivation). Operators do this in the admin."""
+    before = None
+    if membership.pk:
+        stored = Membership.objects.select_for_update().get(pk=membership.pk)
+        before = {f: getattr(stored, f) for f in MEMBERSHIP_AUDITED_FIELDS}
+    membership.full_clean()
+    membership.save()
+    after = {f: getattr(membership, f) for f in MEMBERSHIP_AUDITED_FIELDS}
+    if before is None:
+        action, data = "accounts.membership_granted", after
+    else:
+        changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+        if not changed:
+            return membership
+        action, data = "accounts.membership_changed", {"changes": changed}
+    record_event(action, actor=actor, organisation=membership.organisation, target=membership, data=data)
+    return membership
 
 
 @transaction.atomic
@@ -130,7 +158,9 @@ def enrol_second_factor(request: HttpRequest, device: TOTPDevice, token: str) ->
 @transaction.atomic
 def verify_second_factor(request: HttpRequest, token: str) -> TOTPDevice:
     """Check a code against the user's confirmed devices. A code already used is refused (replay)."""
-    for device in TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).order_by("pk"):
+    for device in (
+        TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).order_by("pk")
+    ):
         if device.verify_token(token):
             otp_login(request, device)
             record_event("accounts.second_factor_verified", actor=request.user, target=request.user)

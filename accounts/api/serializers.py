@@ -23,8 +23,16 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "preferred_language",
-                  "active_membership", "memberships"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "preferred_language",
+            "active_membership",
+            "memberships",
+        ]
 
     def get_memberships(self, user) -> list[dict]:
         return MembershipSerializer(self.context["memberships"], many=True).data

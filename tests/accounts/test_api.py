@@ -26,7 +26,9 @@ def test_api_switch_with_a_forged_id_is_a_404_with_a_code(login, make_member):
     user = make_member(Role.PURCHASER_CLERK)
     foreign = MembershipFactory()
     client = login(user)
-    response = client.post(reverse("accounts_api:switch_membership", args=[foreign.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("accounts_api:switch_membership", args=[foreign.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 404
     assert response.json() == {"code": "membership_not_found", "detail": "No such membership."}
     assert User.objects.get(pk=user.pk).active_membership_id == user.active_membership_id

@@ -10,14 +10,22 @@ from .factories import MembershipFactory, OrganisationFactory, make_uscc
 
 def test_valid_uscc_passes_the_form(db):
     form = OrganisationAdminForm(
-        data={"kind": "supplier", "name_zh": "测试公司", "name_en": "Test Co.", "uscc": make_uscc(7).lower(),
-              "region_code": "330400", "is_active": True}
+        data={
+            "kind": "supplier",
+            "name_zh": "测试公司",
+            "name_en": "Test Co.",
+            "uscc": make_uscc(7).lower(),
+            "region_code": "330400",
+            "is_active": True,
+        }
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["uscc"] == make_uscc(7)
 
 
-@pytest.mark.parametrize("lang, phrase", [("en", "not a valid unified social credit code"), ("zh-hans", "统一社会信用代码")])
+@pytest.mark.parametrize(
+    "lang, phrase", [("en", "not a valid unified social credit code"), ("zh-hans", "统一社会信用代码")]
+)
 def test_wrong_check_digit_is_a_clear_translated_form_error(db, settings, lang, phrase):
     from django.utils import translation
 
@@ -25,8 +33,14 @@ def test_wrong_check_digit_is_a_clear_translated_form_error(db, settings, lang, 
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
     with translation.override(lang):
         form = OrganisationAdminForm(
-            data={"kind": "supplier", "name_zh": "测试公司", "name_en": "Test Co.", "uscc": bad,
-                  "region_code": "330400", "is_active": True}
+            data={
+                "kind": "supplier",
+                "name_zh": "测试公司",
+                "name_en": "Test Co.",
+                "uscc": bad,
+                "region_code": "330400",
+                "is_active": True,
+            }
         )
         assert not form.is_valid()
         assert phrase in str(form.errors["uscc"][0])
@@ -35,7 +49,9 @@ def test_wrong_check_digit_is_a_clear_translated_form_error(db, settings, lang, 
 
 def test_database_refuses_a_malformed_uscc(db):
     with pytest.raises(IntegrityError):
-        Organisation.objects.create(kind="supplier", name_zh="x", name_en="x", uscc="NOT-A-CODE", region_code="330400")
+        Organisation.objects.create(
+            kind="supplier", name_zh="x", name_en="x", uscc="NOT-A-CODE", region_code="330400"
+        )
 
 
 def test_region_code_has_six_digits(db):
@@ -47,7 +63,9 @@ def test_region_code_has_six_digits(db):
 
 def test_role_must_fit_the_organisation_kind(db):
     supplier = OrganisationFactory(kind="supplier")
-    membership = MembershipFactory.build(organisation=supplier, role=Role.REGULATOR, user=MembershipFactory().user)
+    membership = MembershipFactory.build(
+        organisation=supplier, role=Role.REGULATOR, user=MembershipFactory().user
+    )
     with pytest.raises(ValidationError) as err:
         membership.full_clean()
     assert "role" in err.value.message_dict

@@ -34,7 +34,9 @@ def test_log_in_rotates_the_session_and_records_an_audit_event(make_member):
 
 
 def test_log_in_picks_a_membership_when_none_is_active(db):
-    m = MembershipFactory(role=Role.SUPPLIER_REPRESENTATIVE, organisation=OrganisationFactory(kind="supplier"))
+    m = MembershipFactory(
+        role=Role.SUPPLIER_REPRESENTATIVE, organisation=OrganisationFactory(kind="supplier")
+    )
     assert m.user.active_membership_id is None
     services.log_in(_request(), m.user, backend="accounts.backends.MembershipAwareModelBackend")
     assert User.objects.get(pk=m.user.pk).active_membership_id == m.pk
@@ -98,7 +100,9 @@ def test_unchanged_organisation_writes_no_event(make_member):
     assert not AuditEvent.objects.filter(action="accounts.organisation_changed").exists()
 
 
-def test_notify_stores_both_languages_and_schedules_the_email(db, django_capture_on_commit_callbacks, monkeypatch):
+def test_notify_stores_both_languages_and_schedules_the_email(
+    db, django_capture_on_commit_callbacks, monkeypatch
+):
     from accounts import tasks
 
     sent = []
@@ -139,3 +143,38 @@ def test_object_permission_grant_and_revoke(make_member):
     permissions.revoke(officer, "accounts.manage_organisation", org)
     officer = User.objects.get(pk=officer.pk)
     assert not permissions.has_object_permission(officer, "accounts.manage_organisation", org)
+
+
+def test_granting_and_changing_a_membership_is_audited(make_member):
+    from accounts.models import Membership
+
+    operator = make_member(Role.OPERATOR)
+    user = UserFactory()
+    org = OrganisationFactory(kind="purchaser")
+    m = services.save_membership(
+        Membership(user=user, organisation=org, role=Role.PURCHASER_APPROVER, approval_limit=1_000_000),
+        actor=operator,
+    )
+    granted = AuditEvent.objects.get(action="accounts.membership_granted")
+    assert granted.data["role"] == "purchaser_approver"
+    assert granted.organisation_id == org.pk
+    m.approval_limit = 2_000_000
+    services.save_membership(m, actor=operator)
+    changed = AuditEvent.objects.get(action="accounts.membership_changed")
+    assert changed.data["changes"]["approval_limit"] == {"old": "1000000.00", "new": "2000000"}
+
+
+def test_a_role_that_does_not_fit_the_organisation_is_refused(make_member):
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import Membership
+
+    with pytest.raises(ValidationError):
+        services.save_membership(
+            Membership(user=UserFactory(), organisation=OrganisationFactory(kind="bank"), role=Role.EXPERT),
+            actor=None,
+        )
+    assert (
+        not Membership.objects.exists()
+        or not AuditEvent.objects.filter(action="accounts.membership_granted").exists()
+    )

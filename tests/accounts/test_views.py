@@ -46,7 +46,9 @@ def test_login_lands_on_the_roles_workspace(client, make_member, role):
     assert AuditEvent.objects.filter(action="accounts.login", actor=user).count() == 1
 
 
-@pytest.mark.parametrize("lang, text", [("zh-hans", "用户名或密码错误"), ("en", "The username or the password is wrong.")])
+@pytest.mark.parametrize(
+    "lang, text", [("zh-hans", "用户名或密码错误"), ("en", "The username or the password is wrong.")]
+)
 def test_wrong_password_is_a_translated_error(client, make_member, lang, text):
     user = make_member()
     response = client.post(
@@ -61,9 +63,15 @@ def test_wrong_password_is_a_translated_error(client, make_member, lang, text):
 def test_lockout_after_the_configured_failures(client, make_member, settings, lang, text):
     user = make_member()
     for _i in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"}, HTTP_ACCEPT_LANGUAGE=lang)
+        client.post(
+            reverse("accounts:login"),
+            {"username": user.username, "password": "wrong"},
+            HTTP_ACCEPT_LANGUAGE=lang,
+        )
     response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE=lang
+        reverse("accounts:login"),
+        {"username": user.username, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE=lang,
     )
     assert response.status_code == 429
     assert text in response.content.decode()
@@ -73,7 +81,9 @@ def test_lockout_after_the_configured_failures(client, make_member, settings, la
 @pytest.mark.parametrize("role", sorted(SECOND_FACTOR))
 def test_privileged_roles_must_pass_the_second_factor(client, make_member, role):
     user = make_member(role)
-    response = client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, follow=True
+    )
     assert response.request["PATH_INFO"] == reverse("accounts:otp_verify")
     response = client.post(reverse("accounts:otp_verify"), {"token": current_code(user)}, follow=True)
     assert response.request["PATH_INFO"] == reverse("accounts:workspace_role", args=[ROLE_SLUGS[role]])
@@ -163,7 +173,9 @@ def test_switch_membership_by_click(login, make_member):
     other = MembershipFactory(user=user, role=Role.SUPPLIER_REPRESENTATIVE, organisation__kind="supplier")
     client = login(user)
     response = client.post(reverse("accounts:switch_membership", args=[other.pk]), follow=True)
-    assert response.request["PATH_INFO"] == reverse("accounts:workspace_role", args=["supplier-representative"])
+    assert response.request["PATH_INFO"] == reverse(
+        "accounts:workspace_role", args=["supplier-representative"]
+    )
     assert User.objects.get(pk=user.pk).active_membership_id == other.pk
 
 
@@ -242,8 +254,15 @@ def test_admin_organisation_change_is_audited(login, make_member, client):
     login(user)
     org = OrganisationFactory(name_en="Before")
     url = reverse("admin:accounts_organisation_change", args=[org.pk])
-    data = {"kind": org.kind, "name_zh": org.name_zh, "name_en": "After", "uscc": org.uscc,
-            "region_code": org.region_code, "parent": "", "is_active": "on"}
+    data = {
+        "kind": org.kind,
+        "name_zh": org.name_zh,
+        "name_en": "After",
+        "uscc": org.uscc,
+        "region_code": org.region_code,
+        "parent": "",
+        "is_active": "on",
+    }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
     org.refresh_from_db()
@@ -253,5 +272,7 @@ def test_admin_organisation_change_is_audited(login, make_member, client):
 
 
 def test_language_switch_sets_english(client, db):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"}, follow=True)
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/accounts/login/"}, follow=True
+    )
     assert "Log in to Sunlight" in response.content.decode()

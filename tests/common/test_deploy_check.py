@@ -11,7 +11,11 @@ def _check(env_extra):
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -19,18 +23,24 @@ def _ed25519_pem():
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    return Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    return (
+        Ed25519PrivateKey.generate()
+        .private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        .decode()
+    )
 
 
 def test_deploy_check_passes_in_production_mode():
-    result = _check({
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": "x7$k" + "Qz9!mP2@vL5#nR8^wT1&yB4*cF6(hJ3)dG0" * 2,
-        "DJANGO_ALLOWED_HOSTS": "sunlight.example.cn",
-        "AUDIT_SIGNING_KEY": _ed25519_pem(),
-    })
+    result = _check(
+        {
+            "DJANGO_ENV": "production",
+            "DJANGO_SECRET_KEY": "x7$k" + "Qz9!mP2@vL5#nR8^wT1&yB4*cF6(hJ3)dG0" * 2,
+            "DJANGO_ALLOWED_HOSTS": "sunlight.example.cn",
+            "AUDIT_SIGNING_KEY": _ed25519_pem(),
+        }
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

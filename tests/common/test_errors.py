@@ -20,7 +20,9 @@ def test_404_in_both_languages(client, db, lang, text):
     assert text in response.content.decode()
 
 
-@pytest.mark.parametrize("lang, text", [("zh-hans", "服务器出现错误"), ("en", "Something went wrong on our side")])
+@pytest.mark.parametrize(
+    "lang, text", [("zh-hans", "服务器出现错误"), ("en", "Something went wrong on our side")]
+)
 def test_500_shows_no_traceback(db, settings, lang, text):
     settings.ROOT_URLCONF = __name__
     settings.DEBUG = False

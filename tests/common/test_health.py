@@ -37,3 +37,23 @@ def test_the_heartbeat_task_runs_on_a_real_worker(celery_worker, client):
             break
         time.sleep(0.05)
     assert client.get(reverse("healthz")).json()["checks"]["worker"]["ok"] is True
+
+
+def test_calendar_coverage_warns_ninety_days_ahead(db):
+    import datetime
+
+    from common.health import check_calendar_coverage
+    from rulebook.calendar import library_coverage
+    from rulebook.models import CalendarOverride
+
+    end = library_coverage()[1]
+    assert check_calendar_coverage(end - datetime.timedelta(days=120))["ok"] is True
+    late = check_calendar_coverage(end - datetime.timedelta(days=10))
+    assert late == {"ok": False, "covered_until": end.isoformat()}
+    CalendarOverride.objects.create(
+        date=end + datetime.timedelta(days=200),
+        is_working_day=True,
+        reason_zh="调休",
+        reason_en="Adjusted working day",
+    )
+    assert check_calendar_coverage(end - datetime.timedelta(days=10))["ok"] is True

@@ -6,8 +6,14 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -31,7 +37,9 @@ def page_factory(browser):
         contexts.append(context)
         page = context.new_page()
         page.console_errors = []
-        page.on("console", lambda msg: msg.type in ("error", "warning") and page.console_errors.append(msg.text))
+        page.on(
+            "console", lambda msg: msg.type in ("error", "warning") and page.console_errors.append(msg.text)
+        )
         page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
         return page
 

@@ -36,7 +36,9 @@ def _code() -> str:
 
 @pytest.mark.parametrize("lang, prefix", [("zh-CN", "jx"), ("en", "my")])
 @pytest.mark.parametrize("suffix", list(ROLES))
-def test_every_role_logs_in_and_sees_its_workspace(live_server, page_factory, demo_data, lang, prefix, suffix):
+def test_every_role_logs_in_and_sees_its_workspace(
+    live_server, page_factory, demo_data, lang, prefix, suffix
+):
     slug, heading_zh, heading_en = ROLES[suffix]
     username = "operator" if suffix == "operator" else f"{prefix}_{suffix}"
     page = page_factory(lang)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
             raise CommandError("demo_code is for development only.")
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device = TOTPDevice.objects.filter(user__username=username, key=demo.DEMO_TOTP_KEY, confirmed=True).first()
+        device = TOTPDevice.objects.filter(
+            user__username=username, key=demo.DEMO_TOTP_KEY, confirmed=True
+        ).first()
         if device is None:
             raise CommandError(f"{username} has no demo second factor.")
         code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)

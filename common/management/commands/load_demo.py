@@ -28,7 +28,9 @@ class Command(BaseCommand):
                 loaded = loaded or bool(rows)
             self.stdout.write("Demo data loaded." if loaded else "Demo data was already loaded.")
             return
-        self.stdout.write(self.style.MIGRATE_HEADING("Demo logins (password for all: %s)" % accounts_demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(f"Demo logins (password for all: {accounts_demo.DEMO_PASSWORD})")
+        )
         from accounts.models import Membership
 
         rows = (
@@ -38,8 +40,10 @@ class Command(BaseCommand):
         )
         for m in rows:
             flag = "  [second factor]" if m.requires_second_factor else ""
-            self.stdout.write(f"  {m.user.username:<14} {m.get_role_display():<24} {m.organisation.name_zh}{flag}")
+            self.stdout.write(
+                f"  {m.user.username:<14} {m.get_role_display():<24} {m.organisation.name_zh}{flag}"
+            )
         self.stdout.write(
-            "Second factor for the marked roles: add the TOTP secret %s to an authenticator app, "
-            "or print the current code with `make demo-code WHO=<username>`." % accounts_demo.demo_totp_secret()
+            f"Second factor for the marked roles: add the TOTP secret {accounts_demo.demo_totp_secret()} "
+            "to an authenticator app, or print the current code with `make demo-code WHO=<username>`."
         )
