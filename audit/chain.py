@@ -52,8 +52,27 @@ def format_time(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_NATIVE = frozenset({str, int, bool, type(None)})
+
+
 def normalise(value):
     """The JSON-native value that `value` is recorded as (see the module docstring)."""
+    kind = type(value)
+    if kind in _NATIVE:  # the common case first: exact types need no conversion
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str:
+                return _normalise(value)
+            out[key] = item if type(item) in _NATIVE else normalise(item)
+        return out
+    if kind is list:
+        return [item if type(item) in _NATIVE else normalise(item) for item in value]
+    return _normalise(value)
+
+
+def _normalise(value):
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
@@ -100,9 +119,14 @@ def normalise(value):
 
 
 def canonical_json(value) -> bytes:
-    """Canonical JSON bytes of an already-normalised or normalisable value."""
+    """Canonical JSON bytes of a value (normalised first)."""
+    return dumps_native(normalise(value))
+
+
+def dumps_native(value) -> bytes:
+    """Canonical JSON bytes of a value that is already JSON-native (normalised)."""
     return json.dumps(
-        normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     ).encode("utf-8")
 
 
@@ -127,7 +151,7 @@ class EventRecord:
     hash: str = ""
 
 
-def event_body(
+def event_body_value(
     *,
     action: str,
     actor_id: int | None,
@@ -136,9 +160,9 @@ def event_body(
     object_type: str,
     object_id: str,
     data: dict,
-) -> bytes:
-    """The canonical JSON of an event's body: everything but the three chain fields."""
-    return canonical_json(
+) -> dict:
+    """An event's body, normalised: everything but the three chain fields."""
+    return normalise(
         {
             "action": action,
             "actor_id": actor_id,
@@ -149,6 +173,11 @@ def event_body(
             "organisation_id": organisation_id,
         }
     )
+
+
+def event_body(**fields) -> bytes:
+    """The canonical JSON of an event's body (see event_body_value for the fields)."""
+    return dumps_native(event_body_value(**fields))
 
 
 def event_message_from_parts(body: bytes, occurred_at: str, previous_hash: str, sequence: int) -> bytes:

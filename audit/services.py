@@ -45,7 +45,7 @@ def record_event(
 
     The append takes the chain lock, held until the caller's transaction ends: appends are
     serialised, so call this last in a service, after the row locks and the writes. Outside a
-    transaction it commits at once. A caller at REPEATABLE READ or SERIALIZABLE may get a
+    transaction the append commits at once. A caller at REPEATABLE READ or SERIALIZABLE may get a
     serialisation error under contention (its snapshot cannot see the newest head); retry it.
     """
     if not isinstance(action, str) or not _ACTION_RE.match(action):
@@ -54,7 +54,6 @@ def record_event(
         data = {}
     if not isinstance(data, dict):
         raise TypeError("audit data must be a dict")
-    data = chain.normalise(data)
     actor_id, actor_label = _actor_reference(actor)
     if organisation is not None:
         organisation_id = organisation.pk
@@ -63,7 +62,7 @@ def record_event(
     else:
         organisation_id = None
     object_type, object_id = object_reference(target) if target is not None else ("", "")
-    body = chain.event_body(
+    body = chain.event_body_value(
         action=action,
         actor_id=actor_id,
         actor_label=actor_label,
@@ -72,26 +71,30 @@ def record_event(
         object_id=object_id,
         data=data,
     )
-    with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False):
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(_APPEND_SQL, [body.decode("utf-8")])
-            sequence, occurred_at, previous_hash, hash_ = cursor.fetchone()
-    event = AuditEvent(
-        sequence=sequence,
-        occurred_at=occurred_at,
-        actor_id=actor_id,
-        actor_label=actor_label,
-        organisation_id=organisation_id,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        previous_hash=previous_hash,
-        hash=hash_,
+    # One statement, hence atomic by itself: inside the caller's atomic block it joins that
+    # transaction; outside one it is its own transaction and commits in the same round trip,
+    # releasing the chain lock at once (no BEGIN/COMMIT exchange while the lock is held).
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_APPEND_SQL, [chain.dumps_native(body).decode("utf-8")])
+        sequence, occurred_at, previous_hash, hash_ = cursor.fetchone()
+    # Fields in AuditEvent's order; from_db marks the instance as saved.
+    return AuditEvent.from_db(
+        DEFAULT_DB_ALIAS,
+        None,
+        (
+            sequence,
+            occurred_at,
+            actor_id,
+            actor_label,
+            organisation_id,
+            action,
+            object_type,
+            object_id,
+            body["data"],
+            previous_hash,
+            hash_,
+        ),
     )
-    event._state.adding = False
-    event._state.db = DEFAULT_DB_ALIAS
-    return event
 
 
 @transaction.atomic
