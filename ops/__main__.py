@@ -113,7 +113,9 @@ def test(args: list[str]) -> int:
 
 
 def bench(args: list[str]) -> int:
-    with embedded_services() as extra:
+    # Benchmarks append thousands of audit events: on the embedded server they get a database of
+    # their own, never the platform's. With DATABASE_URL set, point it at a scratch database.
+    with embedded_services(database="sunlight_bench") as extra:
         env = _env(extra)
         _prepare(env)
         return _call([PY, "-m", "benchmarks", *args], env)
