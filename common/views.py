@@ -50,3 +50,8 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors: whatever broke may be among them. The page needs only static files.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without a valid CSRF token (an old tab, a forged post): nothing is changed."""
+    return render(request, "403_csrf.html", {"status": 403}, status=403)
