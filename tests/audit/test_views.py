@@ -1,0 +1,127 @@
+"""The public chain page and the JSON head endpoint."""
+
+import pytest
+from django.urls import reverse
+
+from audit import chain, selectors
+from audit.services import record_checkpoint, record_event
+from tests.accounts.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def chain_with_checkpoints():
+    """Five events and three checkpoints, so an N+1 in the page or the API would show."""
+    org = OrganisationFactory()
+    for n in range(5):
+        record_event("tests.step", organisation=org, target=org, data={"n": n})
+        if n >= 2:
+            record_checkpoint()
+    return org
+
+
+def test_the_page_is_public_and_shows_the_head(client, chain_with_checkpoints):
+    response = client.get(reverse("audit:chain"))
+    assert response.status_code == 200
+    head = chain.verify_chain(selectors.chain_records()).head_hash
+    assert response.context["head_sequence"] == 5
+    assert response.context["head_hash"] == head
+    html = response.content.decode()
+    assert head in html
+    assert 'data-testid="head-sequence">5<' in html
+
+
+def test_the_page_lists_checkpoints_with_signatures_and_the_public_key(client, chain_with_checkpoints):
+    response = client.get(reverse("audit:chain"))
+    checkpoints = response.context["checkpoints"]
+    assert [c.sequence for c in checkpoints] == [5, 4, 3]
+    html = response.content.decode()
+    for checkpoint in checkpoints:
+        assert checkpoint.signature in html
+    assert "BEGIN PUBLIC KEY" in html
+    assert "verify_audit" in html
+
+
+def test_the_page_query_count_is_pinned(client, chain_with_checkpoints, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the head, the latest checkpoints
+        response = client.get(reverse("audit:chain"))
+    assert response.status_code == 200
+
+
+def test_the_page_on_an_empty_chain_shows_sequence_0_and_the_genesis_hash(client):
+    response = client.get(reverse("audit:chain"))
+    assert response.status_code == 200
+    assert response.context["head_sequence"] == 0
+    assert chain.GENESIS_HASH in response.content.decode()
+
+
+def test_the_page_speaks_chinese_and_english(client):
+    zh = client.get(reverse("audit:chain"), headers={"accept-language": "zh-hans"}).content.decode()
+    en = client.get(reverse("audit:chain"), headers={"accept-language": "en"}).content.decode()
+    assert "审计链" in zh
+    assert "Audit chain" in en
+    assert "审计链" not in en.split("<main")[1]
+
+
+def test_the_page_has_no_inline_script_or_style(client, chain_with_checkpoints):
+    html = client.get(reverse("audit:chain")).content.decode()
+    main = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert "<script" not in main
+    assert "style=" not in main
+    assert "<style" not in main
+
+
+def test_the_page_refuses_post(client):
+    assert client.post(reverse("audit:chain")).status_code == 405
+
+
+def test_the_head_endpoint_is_public_and_returns_the_head_and_checkpoint(client, chain_with_checkpoints):
+    response = client.get(reverse("audit_api:head"))
+    assert response.status_code == 200
+    body = response.json()
+    head = chain.verify_chain(selectors.chain_records())
+    assert (body["sequence"], body["hash"]) == (5, head.head_hash)
+    assert body["occurred_at"]
+    checkpoint = body["checkpoint"]
+    assert (checkpoint["sequence"], checkpoint["head_hash"]) == (5, head.head_hash)
+    fields = {"sequence", "head_hash", "signed_at", "signature", "public_key", "key_fingerprint"}
+    assert set(checkpoint) == fields
+    assert len(checkpoint["signature"]) == 128
+
+
+def test_the_head_endpoint_query_count_is_pinned(client, chain_with_checkpoints, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the head, the latest checkpoint
+        assert client.get(reverse("audit_api:head")).status_code == 200
+
+
+def test_the_head_endpoint_on_an_empty_chain(client):
+    body = client.get(reverse("audit_api:head")).json()
+    assert body == {"sequence": 0, "hash": chain.GENESIS_HASH, "occurred_at": None, "checkpoint": None}
+
+
+def test_the_head_endpoint_is_read_only(client):
+    response = client.post(reverse("audit_api:head"), {})
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+def test_a_logged_in_user_gets_the_same_head(client, make_member, login, chain_with_checkpoints):
+    from accounts.models import Role
+
+    anonymous = client.get(reverse("audit_api:head")).json()
+    user = make_member(Role.REGULATOR)
+    logged_in = login(user, verified=False).get(reverse("audit_api:head"))
+    assert logged_in.status_code == 200
+    assert logged_in.json() == anonymous
+
+
+def test_the_head_endpoint_is_in_the_openapi_schema(client):
+    response = client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    operation = schema["paths"]["/api/v1/audit/head/"]["get"]
+    assert operation["operationId"] == "audit_head"
+    assert operation["security"] == [{}]  # no authentication
+    head = schema["components"]["schemas"]["ChainHead"]
+    assert set(head["properties"]) == {"sequence", "hash", "occurred_at", "checkpoint"}
