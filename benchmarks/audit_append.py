@@ -12,8 +12,8 @@ run both kinds in step, alternating in short slices (plain, chained, chained, pl
 whatever else loads the machine weighs on both alike; SECONDS is the measured time per kind.
 Target: the chained rate is at least 0.6 of the plain rate, and the whole chain verifies after.
 
-Runs against the development database: the appended events (action "bench.audit_append") stay
-in its chain, as every event does.
+Runs against the configured database; `make bench` gives the benchmarks a database of their own
+(sunlight_bench), where the appended events (action "bench.audit_append") stay in the chain.
 """
 
 import json

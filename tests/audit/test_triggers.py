@@ -70,3 +70,21 @@ def test_a_hand_made_event_with_a_forked_sequence_is_refused(event):
             [event.previous_hash, "a" * 64],
         )
     assert AuditEvent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"action":"NotDotted","actor_id":null,"actor_label":"","data":{},"object_id":"","object_type":"",'
+        '"organisation_id":null}',
+        '{"action":"tests.half_reference","actor_id":null,"actor_label":"","data":{},"object_id":"",'
+        '"object_type":"accounts.user","organisation_id":null}',
+        '{"action":"tests.list_data","actor_id":null,"actor_label":"","data":[1],"object_id":"","object_type":"",'
+        '"organisation_id":null}',
+    ],
+)
+def test_the_append_function_refuses_a_malformed_body(event, body):
+    # record_event validates first; the database checks again for any other caller.
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM audit_append(%s)", [body])
+    assert AuditEvent.objects.count() == 2
