@@ -3,6 +3,7 @@
 import re
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from audit import selectors
 from audit.chain import verify_chain
@@ -35,11 +36,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         expected = dict(_expectation(value) for value in options["expect"])
-        result = verify_chain(
-            selectors.chain_records(chunk_size=options["chunk_size"]),
-            selectors.checkpoint_records(),
-            expected,
-        )
+        # In a transaction the events stream through a plain server-side cursor (outside one,
+        # Django declares it WITH HOLD, which makes the server materialise every row first).
+        # Checkpoints are read first: each names a head committed before it, so the events
+        # read afterwards always reach it.
+        with transaction.atomic():
+            checkpoints = selectors.checkpoint_records()
+            result = verify_chain(
+                selectors.chain_records(chunk_size=options["chunk_size"]), checkpoints, expected
+            )
         if not result.ok:
             raise CommandError(
                 f"Audit chain broken at sequence {result.broken.sequence}: {result.broken.detail}"
