@@ -11,9 +11,9 @@ from .selectors import object_reference
 
 _ACTION_RE = re.compile(ACTION_PATTERN)
 
-# The database function audit_append() (migration 0002) takes the chain lock, reads the head in a
-# fresh snapshot, reads clock_timestamp(), splices the chain fields into the body, hashes and
-# inserts: the whole append is one round trip, and the lock is held only until the caller commits.
+# The database function audit_append() (migration 0004) checks the body, takes the chain lock,
+# reads the head in a fresh snapshot, reads clock_timestamp(), splices the chain fields into the
+# body, hashes and inserts: one round trip; the lock is held until the caller's transaction ends.
 _APPEND_SQL = "SELECT o_sequence, o_occurred_at, o_previous_hash, o_hash FROM audit_append(%s)"
 
 # Any fixed bigint distinct from the chain lock's key (0x53554E4C41554454, "SUNLAUDT").
