@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from audit.actions import register
+
+        register(
+            {
+                "accounts.login": _("Logged in"),
+                "accounts.membership_switched": _("Switched role"),
+                "accounts.membership_granted": _("Role granted"),
+                "accounts.membership_changed": _("Role changed"),
+                "accounts.organisation_created": _("Organisation registered"),
+                "accounts.organisation_changed": _("Organisation details changed"),
+                "accounts.second_factor_enrolled": _("Second factor set up"),
+                "accounts.second_factor_verified": _("Second factor verified"),
+            }
+        )

@@ -105,7 +105,9 @@ def test_production_never_generates_a_key(settings, signing_key_file):
 @pytest.mark.filterwarnings("ignore::celery.exceptions.CDeprecationWarning")  # reading .queue
 def test_the_task_has_a_stable_name_queue_and_late_acks():
     assert tasks.record_checkpoint.name == "audit.record_checkpoint"
-    assert tasks.record_checkpoint.queue == "default"
+    from config.celery import app
+
+    assert app.amqp.router.route({}, tasks.record_checkpoint.name)["queue"].name == "default"
     assert tasks.record_checkpoint.acks_late is True
     from django.conf import settings
 

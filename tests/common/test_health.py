@@ -57,3 +57,22 @@ def test_calendar_coverage_warns_ninety_days_ahead(db):
         reason_en="Adjusted working day",
     )
     assert check_calendar_coverage(end - datetime.timedelta(days=10))["ok"] is True
+
+
+def test_every_task_is_routed_to_a_named_queue():
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    ours = [name for name in app.tasks if not name.startswith("celery.")]
+    assert {
+        "accounts.send_notification_email",
+        "audit.record_checkpoint",
+        "common.record_worker_heartbeat",
+    } <= set(ours)
+    from fnmatch import fnmatch
+
+    from django.conf import settings
+
+    for name in ours:
+        assert any(fnmatch(name, pattern) for pattern in settings.CELERY_TASK_ROUTES), f"{name} has no route"
+        assert app.amqp.router.route({}, name)["queue"].name == "default", name

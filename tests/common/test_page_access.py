@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from accounts.models import Role
 
-PUBLIC = ["accounts:login", "accounts:password_reset", "accounts:password_reset_done", "audit:chain", "healthz"]
+PUBLIC = [
+    "accounts:login",
+    "accounts:password_reset",
+    "accounts:password_reset_done",
+    "audit:chain",
+    "healthz",
+]
 LOGIN_REQUIRED = ["accounts:workspace", "accounts:inbox", "accounts:otp_verify", "accounts:otp_setup"]
 POST_ONLY = [
     ("accounts:logout", []),
@@ -51,7 +57,9 @@ def test_post_without_csrf_token_is_refused(make_member, db):
     user = make_member(Role.PURCHASER_CLERK)
     client = Client(enforce_csrf_checks=True)
     response = client.post(
-        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+        reverse("accounts:login"),
+        {"username": user.username, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert response.status_code == 403
     assert "表单已过期" in response.content.decode()
