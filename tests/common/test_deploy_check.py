@@ -54,3 +54,19 @@ def test_production_mode_refuses_to_start_without_its_secrets():
 def test_development_defaults_fail_the_deploy_check():
     result = _check({})
     assert result.returncode != 0
+
+
+def test_docker_compose_names_the_settings_production_requires():
+    compose = (ROOT / "docker-compose.yml").read_text()
+    for variable in (
+        "DJANGO_ENV: production",
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "AUDIT_SIGNING_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "EMAIL_URL",
+    ):
+        assert variable in compose
+    for service in ("db:", "redis:", "web:", "worker:", "beat:"):
+        assert f"\n  {service}" in compose
