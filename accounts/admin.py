@@ -67,6 +67,34 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "organisation", "role", "approval_limit", "is_active")
+    list_filter = ("role", "is_active", "organisation__kind")
+    search_fields = ("user__username", "organisation__name_zh", "organisation__name_en")
+    list_select_related = ("user", "organisation")
+    actions = ["make_organisation_manager", "withdraw_organisation_manager"]
+
+    def has_add_permission(self, request):
+        return False  # roles are granted on the user's page, through the audited service
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Let them manage their organisation's details"))
+    def make_organisation_manager(self, request, queryset):
+        for membership in queryset:
+            services.set_organisation_manager(membership, manager=True, actor=request.user)
+
+    @admin.action(description=_("Withdraw the management of their organisation's details"))
+    def withdraw_organisation_manager(self, request, queryset):
+        for membership in queryset:
+            services.set_organisation_manager(membership, manager=False, actor=request.user)
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("subject_zh", "subject_en", "recipient", "created_at", "read_at", "emailed_at")

@@ -17,6 +17,8 @@ class AccountsConfig(AppConfig):
                 "accounts.membership_changed": _("Role changed"),
                 "accounts.organisation_created": _("Organisation registered"),
                 "accounts.organisation_changed": _("Organisation details changed"),
+                "accounts.organisation_manager_granted": _("Made an organisation manager"),
+                "accounts.organisation_manager_revoked": _("No longer an organisation manager"),
                 "accounts.second_factor_enrolled": _("Second factor set up"),
                 "accounts.second_factor_verified": _("Second factor verified"),
             }

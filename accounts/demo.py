@@ -97,6 +97,17 @@ REGION_USERS = [
 ]
 
 
+# Demo members who may correct their organisation's details (an object grant, see accounts.policies).
+MANAGER_ROLES = {
+    Role.PURCHASER_CLERK,
+    Role.AGENCY_OFFICER,
+    Role.SUPPLIER_REPRESENTATIVE,
+    Role.REGULATOR,
+    Role.BANK_OFFICER,
+    Role.OPERATOR,
+}
+
+
 def demo_uscc(region_code: str, serial: int, registration: str = "91") -> str:
     body = f"{registration}{region_code}MA{serial:07d}"
     return body + uscc.calc_check_digit(body)
@@ -132,6 +143,8 @@ def _membership(user: User, org: Organisation, role: str, limit=None) -> Members
     membership = Membership.objects.create(user=user, organisation=org, role=role, approval_limit=limit)
     if membership.requires_second_factor and not TOTPDevice.objects.filter(user=user).exists():
         TOTPDevice.objects.create(user=user, name="demo authenticator", key=DEMO_TOTP_KEY, confirmed=True)
+    if role in MANAGER_ROLES:
+        services.set_organisation_manager(membership, manager=True, actor=None)
     if user.active_membership_id is None:
         user.active_membership = membership
         user.save(update_fields=["active_membership"])

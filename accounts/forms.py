@@ -71,3 +71,18 @@ class OrganisationAdminForm(forms.ModelForm):
 
     def clean_uscc(self):
         return (self.cleaned_data.get("uscc") or "").strip().upper()
+
+
+class OrganisationDetailsForm(forms.ModelForm):
+    """What an organisation's managers correct themselves (accounts.services.edit_organisation_details)."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name_zh", "name_en", "region_code"]
+        widgets = {
+            "name_zh": forms.TextInput(attrs={"class": "form-control", "lang": "zh-Hans"}),
+            "name_en": forms.TextInput(attrs={"class": "form-control", "lang": "en"}),
+            "region_code": forms.TextInput(
+                attrs={"class": "form-control", "inputmode": "numeric", "maxlength": 6}
+            ),
+        }

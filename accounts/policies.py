@@ -1,6 +1,11 @@
 """Pure permission predicates: can_<verb>_<noun>(user, obj) -> bool."""
 
-from .models import Membership, Notification, Role, User
+from .models import Membership, Notification, Organisation, Role, User
+from .permissions import has_object_permission
+
+# Roles that may read any organisation's registration page (they supervise or run the platform).
+ORGANISATION_OVERSIGHT_ROLES = frozenset({Role.OPERATOR, Role.REGULATOR})
+MANAGE_ORGANISATION = "accounts.manage_organisation"
 
 
 def can_switch_to_membership(user: User, membership: Membership) -> bool:
@@ -19,3 +24,22 @@ def can_read_notification(user: User, notification: Notification) -> bool:
 def can_manage_organisations(user: User) -> bool:
     membership = getattr(user, "active_membership", None)
     return bool(user.is_authenticated and membership and membership.role == Role.OPERATOR)
+
+
+def can_view_organisation(user: User, organisation: Organisation) -> bool:
+    membership = getattr(user, "active_membership", None)
+    if not user.is_authenticated or membership is None or not membership.is_active:
+        return False
+    return membership.organisation_id == organisation.pk or membership.role in ORGANISATION_OVERSIGHT_ROLES
+
+
+def can_manage_organisation(user: User, organisation: Organisation) -> bool:
+    """Edit the organisation's names and region: its own members holding the object grant."""
+    membership = getattr(user, "active_membership", None)
+    return (
+        user.is_authenticated
+        and membership is not None
+        and membership.is_active
+        and membership.organisation_id == organisation.pk
+        and has_object_permission(user, MANAGE_ORGANISATION, organisation)
+    )

@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from .exceptions import MembershipNotFound, NotificationNotFound
-from .models import Membership, Notification, User
+from . import policies
+from .exceptions import MembershipNotFound, NotificationNotFound, OrganisationNotFound
+from .models import Membership, Notification, Organisation, User
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -41,3 +42,25 @@ def access_notification(user: User, pk: int, *, lock: bool = False) -> Notificat
         return qs.get(pk=pk)
     except (Notification.DoesNotExist, ValueError, TypeError):
         raise NotificationNotFound() from None
+
+
+def access_organisation(user: User, pk: int, *, lock: bool = False) -> Organisation:
+    """An organisation the user may see, or 404 (unknown and not-yours look the same)."""
+    qs = Organisation.objects.select_related("parent")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        organisation = qs.get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError, TypeError):
+        raise OrganisationNotFound() from None
+    if not policies.can_view_organisation(user, organisation):
+        raise OrganisationNotFound()
+    return organisation
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(organisation=organisation, is_active=True)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )

@@ -12,9 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.services import record_event
 
 from . import policies
-from .exceptions import InvalidSecondFactorCode, MembershipNotFound
+from .exceptions import InvalidSecondFactorCode, MembershipNotFound, NotOrganisationManager
 from .models import Membership, Notification, Organisation, User
-from .selectors import access_membership, access_notification, memberships_of
+from .permissions import grant, revoke
+from .selectors import access_membership, access_notification, access_organisation, memberships_of
+
+# What an organisation's own managers may change; kind and USCC are the operator's (admin).
+SELF_SERVICE_ORGANISATION_FIELDS = ("name_zh", "name_en", "region_code")
 
 ORGANISATION_AUDITED_FIELDS = (
     "kind",
@@ -139,6 +143,38 @@ def save_membership(membership: Membership, *, actor: User | None) -> Membership
             return membership
         action, data = "accounts.membership_changed", {"changes": changed}
     record_event(action, actor=actor, organisation=membership.organisation, target=membership, data=data)
+    return membership
+
+
+@transaction.atomic
+def edit_organisation_details(user: User, organisation_id: int, **changes) -> Organisation:
+    """A manager of the organisation corrects its names or region code."""
+    organisation = access_organisation(user, organisation_id, lock=True)
+    if not policies.can_manage_organisation(user, organisation):
+        raise NotOrganisationManager()
+    unknown = set(changes) - set(SELF_SERVICE_ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    return update_organisation(organisation, actor=user, **changes)
+
+
+@transaction.atomic
+def set_organisation_manager(membership: Membership, *, manager: bool, actor: User | None) -> Membership:
+    """Let a member manage the organisation's details (a django-guardian object grant), or stop."""
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    )
+    if manager:
+        grant(membership.user, policies.MANAGE_ORGANISATION, membership.organisation)
+    else:
+        revoke(membership.user, policies.MANAGE_ORGANISATION, membership.organisation)
+    record_event(
+        "accounts.organisation_manager_granted" if manager else "accounts.organisation_manager_revoked",
+        actor=actor,
+        organisation=membership.organisation,
+        target=membership,
+        data={"user": membership.user_id},
+    )
     return membership
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("memberships/<int:membership_id>/switch/", views.switch_membership, name="switch_membership"),
     path("workspace/", views.workspace, name="workspace"),
     path("workspace/<slug:role>/", views.workspace_role, name="workspace_role"),
+    path("organisations/<int:organisation_id>/", views.organisation_detail, name="organisation"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path("inbox/<int:notification_id>/read/", views.notification_read, name="notification_read"),

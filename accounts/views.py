@@ -18,9 +18,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.selectors import events_for_organisation
 
-from . import selectors, services
-from .exceptions import InvalidSecondFactorCode
-from .forms import LoginForm, QueuedPasswordResetForm, SecondFactorForm
+from . import policies, selectors, services
+from .exceptions import InvalidSecondFactorCode, NotOrganisationManager
+from .forms import LoginForm, OrganisationDetailsForm, QueuedPasswordResetForm, SecondFactorForm
 from .models import Role
 
 ROLE_SLUGS = {role.value: role.value.replace("_", "-") for role in Role}
@@ -155,6 +155,32 @@ def workspace_role(request: HttpRequest, role: str) -> HttpResponse:
         "recent_events": list(events_for_organisation(membership.organisation)[:10]),
     }
     return render(request, f"accounts/workspace/{membership.role}.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The organisation's registered details and members; its managers correct names and region."""
+    organisation = selectors.access_organisation(request.user, organisation_id)
+    can_manage = policies.can_manage_organisation(request.user, organisation)
+    form = OrganisationDetailsForm(request.POST or None, instance=organisation) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise NotOrganisationManager()
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in OrganisationDetailsForm.Meta.fields}
+            services.edit_organisation_details(request.user, organisation.pk, **fields)
+            messages.success(request, _("The organisation's details are saved."))
+            return redirect("accounts:organisation", organisation_id=organisation.pk)
+        status = 400
+    context = {
+        "organisation": organisation,
+        "members": list(selectors.members_of(organisation)),
+        "form": form,
+        "can_manage": can_manage,
+    }
+    return render(request, "accounts/organisation.html", context, status=status)
 
 
 @login_required

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import selectors, services
-from .serializers import MembershipSerializer, MeSerializer
+from .serializers import MembershipSerializer, MeSerializer, OrganisationSerializer
 
 
 @extend_schema(responses=MeSerializer)
@@ -21,3 +21,10 @@ def switch_membership(request: Request, membership_id: int) -> Response:
     """Act in another of one's own memberships; another user's or an unknown id is 404."""
     membership = services.switch_membership(request.user, membership_id, request=request)
     return Response(MembershipSerializer(membership).data)
+
+
+@extend_schema(responses=OrganisationSerializer)
+@api_view(["GET"])
+def organisation(request: Request, organisation_id: int) -> Response:
+    """An organisation's registered details: for its members, regulators and operators; else 404."""
+    return Response(OrganisationSerializer(selectors.access_organisation(request.user, organisation_id)).data)

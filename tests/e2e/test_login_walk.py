@@ -95,3 +95,26 @@ def test_wrong_password_then_lockout_page(live_server, page_factory, demo_data, 
     assert "Too many failed attempts" in page.content()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "lockout-en.png"), full_page=True)
+
+
+def test_a_supplier_corrects_its_organisation_in_the_browser(live_server, page_factory, demo_data):
+    page = page_factory("en")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "yx_supplier")
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("[data-testid=login-form] button[type=submit]")
+    page.wait_for_load_state()
+    page.click("#org-heading a")
+    page.wait_for_load_state()
+    assert (
+        page.inner_text("[data-testid=organisation-name]")
+        == "Yuxi Dianzhong Agricultural Machinery Co., Ltd."
+    )
+    page.fill("input[name=name_en]", "Yuxi Dianzhong Farm Machinery Co., Ltd.")
+    page.click("[data-testid=organisation-form] button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text("[data-testid=organisation-name]") == "Yuxi Dianzhong Farm Machinery Co., Ltd."
+    assert "saved" in page.inner_text("main")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "organisation-en.png"), full_page=True)
+    assert page.console_errors == []
