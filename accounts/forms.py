@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.template import loader
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organisation
@@ -43,7 +43,7 @@ class SecondFactorForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the e-mail goes out through a Celery task."""
+    """Django's reset form; the worker makes the link and sends it (task arguments are only ids)."""
 
     def send_mail(
         self,
@@ -54,14 +54,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        from .tasks import send_email
+        from .tasks import send_password_reset_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html = (
-            loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        send_password_reset_email.delay(
+            context["user"].pk, context["domain"], context["protocol"] == "https", get_language()
         )
-        send_email.delay(to_email, subject, body, html)
 
 
 class OrganisationAdminForm(forms.ModelForm):

@@ -26,20 +26,31 @@ def can_manage_organisations(user: User) -> bool:
     return bool(user.is_authenticated and membership and membership.role == Role.OPERATOR)
 
 
+def _acting_membership(user: User) -> Membership | None:
+    """The membership the user acts in, if it and its organisation are still active."""
+    membership = getattr(user, "active_membership", None) if user.is_authenticated else None
+    if membership is None or not membership.is_active or not membership.organisation.is_active:
+        return None
+    return membership
+
+
 def can_view_organisation(user: User, organisation: Organisation) -> bool:
-    membership = getattr(user, "active_membership", None)
-    if not user.is_authenticated or membership is None or not membership.is_active:
+    """Its own members (not experts: the pool is no workplace), regulators and operators."""
+    membership = _acting_membership(user)
+    if membership is None:
         return False
-    return membership.organisation_id == organisation.pk or membership.role in ORGANISATION_OVERSIGHT_ROLES
+    if membership.role in ORGANISATION_OVERSIGHT_ROLES:
+        return True
+    return membership.organisation_id == organisation.pk and membership.role != Role.EXPERT
 
 
 def can_manage_organisation(user: User, organisation: Organisation) -> bool:
     """Edit the organisation's names and region: its own members holding the object grant."""
-    membership = getattr(user, "active_membership", None)
+    membership = _acting_membership(user)
     return (
-        user.is_authenticated
-        and membership is not None
-        and membership.is_active
+        membership is not None
+        and organisation.is_active
         and membership.organisation_id == organisation.pk
+        and membership.role != Role.EXPERT
         and has_object_permission(user, MANAGE_ORGANISATION, organisation)
     )

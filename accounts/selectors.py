@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from . import policies
 from .exceptions import MembershipNotFound, NotificationNotFound, OrganisationNotFound
-from .models import Membership, Notification, Organisation, User
+from .models import Membership, Notification, Organisation, Role, User
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
@@ -64,3 +64,21 @@ def members_of(organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user")
         .order_by("role", "user__username")
     )
+
+
+# Session events are noise in a colleague's feed (and who logs in when is not everyone's business).
+SESSION_ACTIONS = ("accounts.login", "accounts.second_factor_verified", "accounts.membership_switched")
+
+
+def workspace_activity(user: User, membership: Membership):
+    """Recent audit events for the workspace: the organisation's, or an expert's own only."""
+    from audit.models import AuditEvent
+    from audit.selectors import events_for_organisation
+
+    if membership.role == Role.EXPERT:
+        return (
+            AuditEvent.objects.filter(actor=user)
+            .select_related("actor", "organisation")
+            .order_by("-sequence")
+        )
+    return events_for_organisation(membership.organisation).exclude(action__in=SESSION_ACTIONS)

@@ -22,7 +22,27 @@ def send_notification_email(notification_id: int) -> bool:
     return True
 
 
-@shared_task(name="accounts.send_email", acks_late=True, ignore_result=True)
-def send_email(to: str, subject: str, body: str, html_body: str | None = None) -> None:
-    """A rendered e-mail (password reset and the like): sent by the worker, not the web request."""
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], html_message=html_body)
+@shared_task(name="accounts.send_password_reset_email", acks_late=True, ignore_result=True)
+def send_password_reset_email(user_id: int, domain: str, use_https: bool, language: str) -> bool:
+    """Make the reset link here, in the worker, so that no token travels through the broker or logs."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return False
+    context = {
+        "user": user,
+        "domain": domain,
+        "protocol": "https" if use_https else "http",
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    with translation.override(language):
+        subject = "".join(render_to_string("accounts/email/password_reset_subject.txt", context).splitlines())
+        body = render_to_string("accounts/email/password_reset.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True

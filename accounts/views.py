@@ -1,6 +1,7 @@
 """Login, second factor, membership switching, workspaces and the inbox. Rules live in services."""
 
 import base64
+from copy import copy
 from io import BytesIO
 
 import qrcode
@@ -15,8 +16,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from audit.selectors import events_for_organisation
 
 from . import policies, selectors, services
 from .exceptions import InvalidSecondFactorCode, NotOrganisationManager
@@ -151,8 +150,9 @@ def workspace_role(request: HttpRequest, role: str) -> HttpResponse:
     context = {
         "role": membership.role,
         "organisation": membership.organisation,
+        "can_view_organisation": policies.can_view_organisation(request.user, membership.organisation),
         "recent_notifications": list(selectors.notifications_of(request.user)[:5]),
-        "recent_events": list(events_for_organisation(membership.organisation)[:10]),
+        "recent_events": list(selectors.workspace_activity(request.user, membership)[:10]),
     }
     return render(request, f"accounts/workspace/{membership.role}.html", context)
 
@@ -163,7 +163,8 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
     """The organisation's registered details and members; its managers correct names and region."""
     organisation = selectors.access_organisation(request.user, organisation_id)
     can_manage = policies.can_manage_organisation(request.user, organisation)
-    form = OrganisationDetailsForm(request.POST or None, instance=organisation) if can_manage else None
+    # The form works on a copy, so that rejected values never show as the registered ones.
+    form = OrganisationDetailsForm(request.POST or None, instance=copy(organisation)) if can_manage else None
     status = 200
     if request.method == "POST":
         if form is None:

@@ -5,6 +5,10 @@ import logging
 from datetime import UTC, datetime
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+# Extras that may carry secrets: Celery passes a task's arguments and result as `data`; only its
+# identity and timing are logged.
+_SAFE_TASK_FIELDS = ("id", "name", "runtime", "hostname")
+_NEVER_LOGGED = {"args", "kwargs", "return_value", "request", "password", "token"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -16,8 +20,13 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _RESERVED and not key.startswith("_"):
-                entry[key] = value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+            if key in _RESERVED or key in _NEVER_LOGGED or key.startswith("_"):
+                continue
+            if key == "data" and isinstance(value, dict):
+                value = {k: value[k] for k in _SAFE_TASK_FIELDS if k in value}
+            entry[key] = (
+                value if isinstance(value, (str, int, float, bool, type(None), dict)) else repr(value)
+            )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
+        return json.dumps(entry, ensure_ascii=False, default=str)

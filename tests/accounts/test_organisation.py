@@ -130,3 +130,41 @@ def test_granting_and_withdrawing_management_is_audited(make_member):
     from accounts.policies import can_manage_organisation
 
     assert not can_manage_organisation(User.objects.get(pk=user.pk), membership.organisation)
+
+
+def test_experts_see_neither_the_pool_nor_each_other(login, make_member):
+    from accounts.models import Membership
+
+    expert = make_member(Role.EXPERT)
+    pool = expert.active_membership.organisation
+    colleague = MembershipFactory(organisation=pool, role=Role.EXPERT).user
+    client = login(expert)
+    assert client.get(reverse("accounts:organisation", args=[pool.pk])).status_code == 404
+    from audit.services import record_event
+
+    record_event("accounts.login", actor=colleague, organisation=pool)
+    record_event("accounts.login", actor=expert, organisation=pool)
+    page = client.get(reverse("accounts:workspace_role", args=["expert"])).content.decode()
+    assert colleague.username not in page
+    assert expert.username in page
+    assert Membership.objects.filter(organisation=pool).count() == 2
+
+
+def test_a_deactivated_organisation_can_no_longer_be_edited(login, make_member):
+    user = _manager(make_member)
+    org = user.active_membership.organisation
+    Organisation.objects.filter(pk=org.pk).update(is_active=False)
+    client = login(user)
+    assert client.post(reverse("accounts:organisation", args=[org.pk]), EDIT).status_code == 404
+    assert Organisation.objects.get(pk=org.pk).name_en != EDIT["name_en"]
+
+
+def test_rejected_values_are_not_shown_as_registered(login, make_member):
+    user = _manager(make_member)
+    org = user.active_membership.organisation
+    response = login(user).post(
+        reverse("accounts:organisation", args=[org.pk]), {**EDIT, "region_code": "33040"}
+    )
+    assert response.status_code == 400
+    registered = response.content.decode().split('id="registration-heading"')[1].split("</section>")[0]
+    assert "33040<" not in registered and f"{org.region_code}<" in registered
