@@ -1,8 +1,12 @@
 """Operators manage organisations and users here. Saves go through the audited services."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .forms import OrganisationAdminForm
@@ -40,15 +44,37 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("organisation",)
 
 
+class UserCreationAdminForm(forms.ModelForm):
+    """New users get no password here: the platform e-mails them a link to choose one."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "first_name", "name_en", "preferred_language"]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     inlines = [MembershipInline]
-    list_display = ("username", "email", "first_name", "last_name", "is_active", "is_staff")
+    list_display = ("username", "email", "first_name", "name_en", "is_active", "is_staff")
     list_select_related = ("active_membership__organisation",)
+    search_fields = ("username", "email", "first_name", "name_en")
+    list_filter = ("is_active", "is_staff", "preferred_language")
+    # Roles are memberships, not Django groups; passwords are chosen by their owners only.
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        (_("Sunlight"), {"fields": ("preferred_language",)}),
+        (None, {"fields": ("username", "email", "first_name", "name_en", "preferred_language")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
+    readonly_fields = ("last_login", "date_joined")
+    add_form = UserCreationAdminForm
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": UserCreationAdminForm.Meta.fields}),)
+    actions = ["send_password_reset", "unlock_login", "reset_second_factor"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_user(obj, actor=request.user)
+
+    def user_change_password(self, request, id, form_url=""):
+        raise PermissionDenied  # operators never set passwords: use "send a password-reset e-mail"
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
@@ -62,9 +88,23 @@ class UserAdmin(DjangoUserAdmin):
             services.save_membership(membership, actor=request.user)
         formset.save_m2m()
 
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),
-    )
+    @admin.action(description=_("Send a password-reset e-mail"))
+    def send_password_reset(self, request, queryset):
+        for user in queryset:
+            services.send_password_reset(
+                user, actor=request.user, domain=request.get_host(), use_https=request.is_secure()
+            )
+        self.message_user(request, _("Password-reset e-mails are on their way."))
+
+    @admin.action(description=_("Lift the login lockout"))
+    def unlock_login(self, request, queryset):
+        for user in queryset:
+            services.unlock_login(user, actor=request.user)
+
+    @admin.action(description=_("Reset the second factor (they set up a new authenticator)"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.reset_second_factor(user, actor=request.user)
 
 
 @admin.register(Membership)
@@ -112,3 +152,28 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# Authenticator secrets are nobody's business, not even an operator's: devices are reset through
+# the audited action above, never read or edited.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Login attempts stay visible to operators; lockouts are lifted by the audited action only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+for _model in (AccessAttempt, AccessFailureLog, AccessLog):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, ReadOnlyAdmin)

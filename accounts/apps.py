@@ -21,5 +21,11 @@ class AccountsConfig(AppConfig):
                 "accounts.organisation_manager_revoked": _("No longer an organisation manager"),
                 "accounts.second_factor_enrolled": _("Second factor set up"),
                 "accounts.second_factor_verified": _("Second factor verified"),
+                "accounts.second_factor_reset": _("Second factor reset"),
+                "accounts.user_created": _("User created"),
+                "accounts.user_changed": _("User changed"),
+                "accounts.password_reset_sent": _("Password reset e-mail sent"),
+                "accounts.password_reset": _("Password reset"),
+                "accounts.login_unlocked": _("Login unlocked"),
             }
         )

@@ -130,6 +130,7 @@ def _user(username: str, name_zh: str, name_en: str, *, staff: bool = False, lan
         email=f"{username}@demo.sunlight.invalid",
         first_name=name_zh,
         last_name="",
+        name_en=name_en,
         preferred_language=language,
         is_staff=staff,
         is_superuser=staff,

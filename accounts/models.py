@@ -13,6 +13,17 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 from common.models import TimeStampedModel
 
 
+def language_choices() -> list[tuple[str, str]]:
+    return settings.LANGUAGES  # read when the choices are needed, not at import
+
+
+USCC_REASONS = {
+    "InvalidLength": _("it must have 18 characters"),
+    "InvalidFormat": _("it contains characters that are not allowed"),
+    "InvalidChecksum": _("the check digit is wrong"),
+}
+
+
 def validate_uscc(value: str) -> None:
     """The 18-character unified social credit code (统一社会信用代码), check digit included."""
     try:
@@ -21,7 +32,7 @@ def validate_uscc(value: str) -> None:
         raise ValidationError(
             _("“%(value)s” is not a valid unified social credit code (%(reason)s)."),
             code="invalid_uscc",
-            params={"value": value, "reason": exc.message},
+            params={"value": value, "reason": USCC_REASONS.get(type(exc).__name__, _("it is not valid"))},
         ) from exc
 
 
@@ -126,8 +137,10 @@ class User(AbstractUser):
     """A person. What they may do depends on their active membership, not on the user row."""
 
     email = models.EmailField(_("email address"), unique=True)
+    # first_name holds the name as the person writes it (for most users, in Chinese).
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="zh-hans"
+        _("preferred language"), max_length=8, choices=language_choices, default="zh-hans"
     )
     active_membership = models.ForeignKey(
         "accounts.Membership",
@@ -145,6 +158,12 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """The person's name in the active language (the English name on English pages, if known)."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return " ".join(part for part in (self.first_name, self.last_name) if part).strip()
 
 
 class Membership(TimeStampedModel):

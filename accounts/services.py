@@ -178,6 +178,81 @@ def set_organisation_manager(membership: Membership, *, manager: bool, actor: Us
     return membership
 
 
+USER_AUDITED_FIELDS = (
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "name_en",
+    "preferred_language",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+@transaction.atomic
+def save_user(user: User, *, actor: User | None) -> User:
+    """Create a user (without a password: they choose one from a reset e-mail) or change one."""
+    before = None
+    if user.pk:
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        before = {f: getattr(stored, f) for f in USER_AUDITED_FIELDS}
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    after = {f: getattr(user, f) for f in USER_AUDITED_FIELDS}
+    if before is None:
+        record_event("accounts.user_created", actor=actor, target=user, data=after)
+    else:
+        changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+        if changed:
+            record_event("accounts.user_changed", actor=actor, target=user, data={"changes": changed})
+    return user
+
+
+@transaction.atomic
+def send_password_reset(user: User, *, actor: User | None, domain: str, use_https: bool) -> None:
+    """An operator asks the platform to e-mail the user a link to choose a new password."""
+    from .tasks import send_password_reset_email
+
+    record_event("accounts.password_reset_sent", actor=actor, target=user)
+    language = user.preferred_language
+    transaction.on_commit(lambda: send_password_reset_email.delay(user.pk, domain, use_https, language))
+
+
+@transaction.atomic
+def reset_password(user: User, new_password: str, *, request: HttpRequest | None = None) -> User:
+    """The user chose a new password from a reset link: save it, lift any lockout, record it."""
+    from axes.utils import reset as reset_lockout
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    reset_lockout(username=user.get_username())
+    record_event("accounts.password_reset", actor=user, target=user, data={"ip": _client_address(request)})
+    return user
+
+
+@transaction.atomic
+def unlock_login(user: User, *, actor: User | None) -> int:
+    """An operator lifts a login lockout (after checking who is asking, outside the platform)."""
+    from axes.utils import reset as reset_lockout
+
+    removed = reset_lockout(username=user.get_username())
+    record_event("accounts.login_unlocked", actor=actor, target=user, data={"attempts_cleared": removed})
+    return removed
+
+
+@transaction.atomic
+def reset_second_factor(user: User, *, actor: User | None) -> int:
+    """Remove a user's authenticator devices: they enrol a new one at their next login."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    record_event("accounts.second_factor_reset", actor=actor, target=user, data={"devices_removed": removed})
+    return removed
+
+
 @transaction.atomic
 def enrol_second_factor(request: HttpRequest, device: TOTPDevice, token: str) -> TOTPDevice:
     """Confirm a new TOTP device with a first valid code and mark the session verified."""

@@ -276,3 +276,36 @@ def test_language_switch_sets_english(client, db):
         reverse("set_language"), {"language": "en", "next": "/accounts/login/"}, follow=True
     )
     assert "Log in to Sunlight" in response.content.decode()
+
+
+def test_a_completed_password_reset_lifts_the_lockout_and_is_audited(client, make_member, settings):
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = make_member(Role.SUPPLIER_REPRESENTATIVE)
+    for _i in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": user.username, "password": "wrong"})
+    assert (
+        client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD}).status_code
+        == 429
+    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    url = reverse("accounts:password_reset_confirm", args=[uid, default_token_generator.make_token(user)])
+    response = client.get(url, follow=True)
+    new = "a-Brand-new-passphrase-2026"
+    response = client.post(response.request["PATH_INFO"], {"new_password1": new, "new_password2": new})
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="accounts.password_reset", actor=user).exists()
+    response = client.post(reverse("accounts:login"), {"username": user.username, "password": new})
+    assert response.status_code == 302
+
+
+def test_english_pages_show_the_english_name(login, make_member):
+    user = make_member(Role.PURCHASER_CLERK)
+    User.objects.filter(pk=user.pk).update(first_name="王芳", name_en="Wang Fang")
+    client = login(User.objects.get(pk=user.pk))
+    english = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Wang Fang" in english and "王芳" not in english
+    assert "王芳" in chinese
