@@ -1,7 +1,9 @@
 """Read-only: the chain is written by services only, and the database refuses changes anyway."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .actions import action_label
 from .models import AuditCheckpoint, AuditEvent
 
 
@@ -21,7 +23,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = [
         "sequence",
         "occurred_at",
-        "action",
+        "action_display",
         "actor_label",
         "organisation",
         "object_type",
@@ -30,6 +32,11 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_select_related = ["organisation"]
     search_fields = ["=sequence", "action", "object_type", "=object_id", "actor_label", "hash"]
     show_full_result_count = False  # a count(*) over millions of rows on every page is slow
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_display(self, event: AuditEvent) -> str:
+        # The list shows the translated label; search and the detail page keep the dotted name.
+        return action_label(event.action)
 
 
 @admin.register(AuditCheckpoint)

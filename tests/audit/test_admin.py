@@ -49,3 +49,18 @@ def test_nothing_can_be_added_changed_or_deleted(admin_client, event, model):
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
     assert admin_client.post(reverse(f"admin:audit_{name}_change", args=[obj.pk]), {}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "header"), [("zh-hans", "登录", "操作"), ("en", "Logged in", "Action")]
+)
+def test_the_event_list_shows_translated_action_labels(admin_client, event, language, label, header):
+    record_event("accounts.login")
+    response = admin_client.get(
+        reverse("admin:audit_auditevent_changelist"), headers={"accept-language": language}
+    )
+    html = response.content.decode()
+    assert f'<td class="field-action_display">{label}</td>' in html
+    assert '<td class="field-action_display">tests.second</td>' in html  # no label: the dotted name
+    assert ">accounts.login<" not in html
+    assert f'<a role="button" href="?o=2.0">{header}</a>' in html  # sortable by the stored action
