@@ -1,7 +1,10 @@
 """The public chain page and the JSON head endpoint."""
 
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit import chain, selectors
 from audit.services import record_checkpoint, record_event
@@ -125,3 +128,25 @@ def test_the_head_endpoint_is_in_the_openapi_schema(client):
     assert operation["security"] == [{}]  # no authentication
     head = schema["components"]["schemas"]["ChainHead"]
     assert set(head["properties"]) == {"sequence", "hash", "occurred_at", "checkpoint"}
+
+
+@pytest.mark.parametrize(
+    ("language", "zone"),
+    [("zh-hans", "（北京时间，UTC+8）"), ("en", " (Beijing time, UTC+8)")],
+)
+def test_times_are_shown_to_the_second_with_the_zone_spelled_out(
+    client, chain_with_checkpoints, language, zone
+):
+    response = client.get(reverse("audit:chain"), headers={"accept-language": language})
+    html = response.content.decode()
+    head = selectors.chain_head().occurred_at
+    local = timezone.localtime(head)
+    shown = local.strftime("%Y-%m-%d %H:%M:%S") + zone
+    # The exact instant stays machine-readable; people read seconds and an unambiguous zone.
+    assert f'<time datetime="{local.isoformat()}" data-testid="head-time">{shown}</time>' in html
+    times = re.findall(r"<time datetime=\"([^\"]+)\"[^>]*>([^<]+)</time>", html)
+    assert len(times) == 1 + len(response.context["checkpoints"])
+    for exact, text in times:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+08:00", exact)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d" + re.escape(zone), text)
+    assert "CST" not in html
