@@ -117,3 +117,9 @@ def test_the_command_line_exits_1_on_a_broken_chain(five_events, capsys):
         ManagementUtility(["manage.py", "verify_audit"]).execute()
     assert exit_info.value.code == 1
     assert "sequence 5" in capsys.readouterr().err
+
+
+def test_the_help_says_how_to_run_it_on_the_embedded_servers(capsys):
+    from audit.management.commands.verify_audit import Command
+
+    assert ".venv/bin/python -m ops exec .venv/bin/python manage.py verify_audit" in Command.help

@@ -1,4 +1,7 @@
-"""python manage.py verify_audit: recompute the whole chain and check every signed checkpoint."""
+"""python manage.py verify_audit: recompute the whole chain and check every signed checkpoint.
+
+On the embedded servers: .venv/bin/python -m ops exec .venv/bin/python manage.py verify_audit
+"""
 
 import re
 
@@ -21,7 +24,9 @@ def _expectation(value: str) -> tuple[int, str]:
 class Command(BaseCommand):
     help = (
         "Recompute every hash and link of the audit chain in sequence order and check each signed "
-        "checkpoint. Exits 1 at the first broken link, naming its sequence number."
+        "checkpoint. Exits 1 at the first broken link, naming its sequence number. With the "
+        "embedded development servers (no DATABASE_URL set), run it through the runner that starts "
+        "them: .venv/bin/python -m ops exec .venv/bin/python manage.py verify_audit"
     )
 
     def add_arguments(self, parser):
