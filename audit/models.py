@@ -30,9 +30,11 @@ class AuditEvent(models.Model):
     Append-only: rows are written only by `audit.services.record_event` (through the database
     function audit_append(), which takes the chain lock, reads the head and computes the hash),
     and the trigger `audit_event_append_only` refuses every UPDATE and DELETE, whoever asks.
-    TRUNCATE stays possible on purpose: pytest-django's transactional tests flush the database
-    with it. In production the application's role must not own this table, so that it can
-    neither disable the trigger nor truncate; migrations run as the owner.
+    No trigger refuses TRUNCATE: pytest-django's transactional tests flush the database with it.
+    In production the application's role must not own this table, so that it can neither disable
+    the trigger nor truncate; migrations run as the owner, and migration 0005 takes UPDATE, DELETE
+    and TRUNCATE on both audit tables from every other role (deploy/postgres-init.sql makes the
+    two roles for docker-compose.yml).
     """
 
     sequence = models.BigIntegerField(_("sequence"), primary_key=True)
