@@ -15,7 +15,9 @@ RUN python manage.py compilemessages --ignore=.venv -v 0 \
  && DJANGO_ENV=production DJANGO_SECRET_KEY=build-only DJANGO_ALLOWED_HOSTS=build AUDIT_SIGNING_KEY=build-only \
     python manage.py collectstatic --no-input -v 0
 
-RUN useradd --system --home /app sunlight && mkdir -p /app/var && chown -R sunlight /app/var
+# var/media exists in the image so that a new named volume mounted there (docker-compose.yml)
+# starts out owned by sunlight, not root.
+RUN useradd --system --home /app sunlight && mkdir -p /app/var/media && chown -R sunlight /app/var
 USER sunlight
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
