@@ -60,8 +60,9 @@ def log_in(request: HttpRequest, user: User, *, backend: str | None = None) -> U
 
 
 @transaction.atomic
-def switch_membership(user: User, membership_id: int, *, request: HttpRequest | None = None) -> Membership:
+def switch_membership(membership_id: int, *, actor: User, request: HttpRequest | None = None) -> Membership:
     """Act for another of one's own memberships. A foreign or unknown id is a 404 and changes nothing."""
+    user = actor
     membership = access_membership(user, membership_id)
     if not policies.can_switch_to_membership(user, membership):
         raise MembershipNotFound()
@@ -147,8 +148,9 @@ def save_membership(membership: Membership, *, actor: User | None) -> Membership
 
 
 @transaction.atomic
-def edit_organisation_details(user: User, organisation_id: int, **changes) -> Organisation:
+def edit_organisation_details(organisation_id: int, *, actor: User, **changes) -> Organisation:
     """A manager of the organisation corrects its names or region code."""
+    user = actor
     organisation = access_organisation(user, organisation_id, lock=True)
     if not policies.can_manage_organisation(user, organisation):
         raise NotOrganisationManager()
@@ -319,8 +321,8 @@ def notify(
 
 
 @transaction.atomic
-def mark_notification_read(user: User, notification_id: int) -> Notification:
-    notification = access_notification(user, notification_id, lock=True)
+def mark_notification_read(notification_id: int, *, actor: User) -> Notification:
+    notification = access_notification(actor, notification_id, lock=True)
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at", "updated_at"])
@@ -328,8 +330,8 @@ def mark_notification_read(user: User, notification_id: int) -> Notification:
 
 
 @transaction.atomic
-def mark_all_notifications_read(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+def mark_all_notifications_read(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now(), updated_at=timezone.now()
     )
 

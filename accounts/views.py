@@ -122,7 +122,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def switch_membership(request: HttpRequest, membership_id: int) -> HttpResponse:
-    membership = services.switch_membership(request.user, membership_id, request=request)
+    membership = services.switch_membership(membership_id, actor=request.user, request=request)
     messages.success(
         request,
         _("You now act as %(role)s for %(organisation)s.")
@@ -171,7 +171,7 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
             raise NotOrganisationManager()
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in OrganisationDetailsForm.Meta.fields}
-            services.edit_organisation_details(request.user, organisation.pk, **fields)
+            services.edit_organisation_details(organisation.pk, actor=request.user, **fields)
             messages.success(request, _("The organisation's details are saved."))
             return redirect("accounts:organisation", organisation_id=organisation.pk)
         status = 400
@@ -194,9 +194,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    notification = services.mark_notification_read(request.user, notification_id)
+    notification = services.mark_notification_read(notification_id, actor=request.user)
     if request.htmx:
-        return render(request, "accounts/inbox.html#notification", {"notification": notification})
+        return render(request, "accounts/_notification_read.html", {"notification": notification})
     if notification.link and url_has_allowed_host_and_scheme(
         notification.link, allowed_hosts={request.get_host()}
     ):
@@ -207,7 +207,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    services.mark_all_notifications_read(request.user)
+    services.mark_all_notifications_read(actor=request.user)
     return redirect("accounts:inbox")
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
@@ -20,6 +22,7 @@ class SunlightAdminSite(AdminSite):
         next_url = request.GET.get("next") or reverse("admin:index")
         if request.user.is_authenticated and not request.user.is_staff:
             raise PermissionDenied
+        query = urlencode({"next": next_url})
         if request.user.is_authenticated and not request.user.is_verified():
-            return redirect(f"{reverse('accounts:otp_verify')}?next={next_url}")
-        return redirect(f"{reverse('accounts:login')}?next={next_url}")
+            return redirect(f"{reverse('accounts:otp_verify')}?{query}")
+        return redirect(f"{reverse('accounts:login')}?{query}")

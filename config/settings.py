@@ -138,7 +138,8 @@ def _celery_broker(redis_url: str) -> str:
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        # The tests point this at a database of its own (conftest.py), so they never flush a broker.
+        "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
         "KEY_PREFIX": "sunlight",
         "TIMEOUT": 300,
     }
@@ -311,6 +312,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "common.api.exception_handler",
+    # The browsable API's inline styles break the strict CSP: JSON only, except while debugging.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sunlight API",

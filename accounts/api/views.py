@@ -19,7 +19,7 @@ def me(request: Request) -> Response:
 @api_view(["POST"])
 def switch_membership(request: Request, membership_id: int) -> Response:
     """Act in another of one's own memberships; another user's or an unknown id is 404."""
-    membership = services.switch_membership(request.user, membership_id, request=request)
+    membership = services.switch_membership(membership_id, actor=request.user, request=request)
     return Response(MembershipSerializer(membership).data)
 
 

@@ -117,7 +117,7 @@ def test_bad_input_is_a_translated_form_error_and_changes_nothing(login, make_me
 def test_the_service_refuses_fields_reserved_to_the_operator(make_member):
     user = _manager(make_member)
     with pytest.raises(ValueError):
-        services.edit_organisation_details(user, user.active_membership.organisation_id, uscc="x")
+        services.edit_organisation_details(user.active_membership.organisation_id, actor=user, uscc="x")
 
 
 def test_granting_and_withdrawing_management_is_audited(make_member):

@@ -45,7 +45,7 @@ def test_log_in_picks_a_membership_when_none_is_active(db):
 def test_switch_to_own_membership(make_member):
     user = make_member(Role.PURCHASER_CLERK)
     other = MembershipFactory(user=user, role=Role.PURCHASER_CLERK)
-    services.switch_membership(user, other.pk)
+    services.switch_membership(other.pk, actor=user)
     assert User.objects.get(pk=user.pk).active_membership_id == other.pk
     event = AuditEvent.objects.get(action="accounts.membership_switched")
     assert event.data["to"] == other.pk
@@ -57,7 +57,7 @@ def test_switch_to_someone_elses_membership_is_not_found_and_changes_nothing(mak
     before = user.active_membership_id
     foreign = MembershipFactory()
     with pytest.raises(MembershipNotFound) as err:
-        services.switch_membership(user, foreign.pk)
+        services.switch_membership(foreign.pk, actor=user)
     assert err.value.status == 404
     assert User.objects.get(pk=user.pk).active_membership_id == before
     assert not AuditEvent.objects.filter(action="accounts.membership_switched").exists()
@@ -67,7 +67,7 @@ def test_switch_to_inactive_membership_is_not_found(make_member):
     user = make_member(Role.PURCHASER_CLERK)
     inactive = MembershipFactory(user=user, is_active=False)
     with pytest.raises(MembershipNotFound):
-        services.switch_membership(user, inactive.pk)
+        services.switch_membership(inactive.pk, actor=user)
 
 
 def test_update_organisation_audits_old_and_new_values(make_member):
@@ -121,9 +121,9 @@ def test_mark_read_is_only_for_the_recipient(db):
     owner, other = UserFactory.create_batch(2)
     (note,) = services.notify([owner], subject=_("Welcome to Sunlight"), email=False)
     with pytest.raises(NotificationNotFound):
-        services.mark_notification_read(other, note.pk)
+        services.mark_notification_read(note.pk, actor=other)
     assert Notification.objects.get(pk=note.pk).read_at is None
-    services.mark_notification_read(owner, note.pk)
+    services.mark_notification_read(note.pk, actor=owner)
     assert Notification.objects.get(pk=note.pk).read_at is not None
 
 

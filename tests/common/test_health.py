@@ -76,3 +76,8 @@ def test_every_task_is_routed_to_a_named_queue():
     for name in ours:
         assert any(fnmatch(name, pattern) for pattern in settings.CELERY_TASK_ROUTES), f"{name} has no route"
         assert app.amqp.router.route({}, name)["queue"].name == "default", name
+
+
+def test_tests_never_share_the_brokers_redis_database(settings):
+    location = settings.CACHES["default"]["LOCATION"]
+    assert location.endswith("db=15") or location.endswith("/15")

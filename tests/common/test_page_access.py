@@ -64,3 +64,9 @@ def test_post_without_csrf_token_is_refused(make_member, db):
     assert response.status_code == 403
     assert "表单已过期" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_favicon_points_at_the_logo(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("img/sunlight.svg")

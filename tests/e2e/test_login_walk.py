@@ -93,6 +93,14 @@ def test_wrong_password_then_lockout_page(live_server, page_factory, demo_data, 
         page.click("[data-testid=login-form] button[type=submit]")
         page.wait_for_load_state()
     assert "Too many failed attempts" in page.content()
+    # Locked means locked: the right password is refused too.
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "zz_supplier")
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("[data-testid=login-form] button[type=submit]")
+    page.wait_for_load_state()
+    assert "Too many failed attempts" in page.content()
+    assert "/workspace/" not in page.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "lockout-en.png"), full_page=True)
 

@@ -1,0 +1,28 @@
+"""Test environment, set before Django reads its settings (loaded with `-p tests.environment`)."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _redis_database(url: str, number: int) -> str:
+    """The same Redis server, another database: unix://path?db=N or redis://host:port/N."""
+    if url.startswith("unix://"):
+        return f"{url.split('?')[0]}?db={number}"
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/')[0]}/{number}"
+
+
+# Tests run a real Celery worker in-process (celery.contrib.testing) on the in-memory broker; the
+# cache is the real Redis, but database 15, so that clearing it never touches a running platform's
+# broker; each run gets its own test database, so that two runs can share a server.
+os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault(
+    "CACHE_REDIS_URL",
+    _redis_database(os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15),
+)
+os.environ.setdefault("DATABASE_TEST_NAME", f"test_sunlight_{os.getpid()}")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ.setdefault("XDG_RUNTIME_DIR", str(ROOT / "var" / "run"))
+os.makedirs(ROOT / "var" / "staticfiles", exist_ok=True)
