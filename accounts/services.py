@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.diff import changes, snapshot
 from audit.services import record_event
 
 from . import policies
@@ -81,10 +82,6 @@ def switch_membership(membership_id: int, *, actor: User, request: HttpRequest |
     return membership
 
 
-def _organisation_snapshot(org: Organisation) -> dict:
-    return {field: getattr(org, field) for field in ORGANISATION_AUDITED_FIELDS}
-
-
 @transaction.atomic
 def create_organisation(*, actor: User | None, **fields) -> Organisation:
     org = Organisation(**fields)
@@ -95,21 +92,21 @@ def create_organisation(*, actor: User | None, **fields) -> Organisation:
         actor=actor,
         organisation=org,
         target=org,
-        data=_organisation_snapshot(org),
+        data=snapshot(org, ORGANISATION_AUDITED_FIELDS),
     )
     return org
 
 
 @transaction.atomic
-def update_organisation(org: Organisation, *, actor: User | None, **changes) -> Organisation:
+def update_organisation(org: Organisation, *, actor: User | None, **fields) -> Organisation:
     """Change an organisation's registered details; the audit event records old and new values."""
     locked = Organisation.objects.select_for_update().get(pk=org.pk)
-    before = _organisation_snapshot(locked)
-    for field, value in changes.items():
+    before = snapshot(locked, ORGANISATION_AUDITED_FIELDS)
+    for field, value in fields.items():
         setattr(locked, field, value)
     locked.full_clean()
-    after = _organisation_snapshot(locked)
-    changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+    after = snapshot(locked, ORGANISATION_AUDITED_FIELDS)
+    changed = changes(before, after)
     if not changed:
         return locked
     locked.save(update_fields=[k.removesuffix("_id") for k in changed] + ["updated_at"])
@@ -139,7 +136,7 @@ def save_membership(membership: Membership, *, actor: User | None) -> Membership
     if before is None:
         action, data = "accounts.membership_granted", after
     else:
-        changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+        changed = changes(before, after)
         if not changed:
             return membership
         action, data = "accounts.membership_changed", {"changes": changed}
@@ -148,16 +145,16 @@ def save_membership(membership: Membership, *, actor: User | None) -> Membership
 
 
 @transaction.atomic
-def edit_organisation_details(organisation_id: int, *, actor: User, **changes) -> Organisation:
+def edit_organisation_details(organisation_id: int, *, actor: User, **fields) -> Organisation:
     """A manager of the organisation corrects its names or region code."""
     user = actor
     organisation = access_organisation(user, organisation_id, lock=True)
     if not policies.can_manage_organisation(user, organisation):
         raise NotOrganisationManager()
-    unknown = set(changes) - set(SELF_SERVICE_ORGANISATION_FIELDS)
+    unknown = set(fields) - set(SELF_SERVICE_ORGANISATION_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    return update_organisation(organisation, actor=user, **changes)
+    return update_organisation(organisation, actor=user, **fields)
 
 
 @transaction.atomic
@@ -208,7 +205,7 @@ def save_user(user: User, *, actor: User | None) -> User:
     if before is None:
         record_event("accounts.user_created", actor=actor, target=user, data=after)
     else:
-        changed = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
+        changed = changes(before, after)
         if changed:
             record_event("accounts.user_changed", actor=actor, target=user, data={"changes": changed})
     return user

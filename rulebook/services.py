@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.diff import changes, snapshot
 from audit.services import record_event
 
 from . import calendar
@@ -37,14 +38,6 @@ RULE_FROZEN_FIELDS = ("key", "value", "unit", "effective_from")
 RULE_FIELDS = (*RULE_FROZEN_FIELDS, "name_zh", "name_en", "legal_basis_zh", "legal_basis_en", "note")
 OVERRIDE_FROZEN_FIELDS = ("date", "is_working_day")
 OVERRIDE_FIELDS = (*OVERRIDE_FROZEN_FIELDS, "reason_zh", "reason_en")
-
-
-def _snapshot(obj, fields) -> dict:
-    return {name: getattr(obj, name) for name in fields}
-
-
-def _changes(before: dict, after: dict) -> dict:
-    return {name: {"old": before[name], "new": after[name]} for name in after if before[name] != after[name]}
 
 
 # --- Checks (no writes) -----------------------------------------------------------------------
@@ -105,15 +98,15 @@ def save_rule(rule: Rule, *, actor) -> Rule:
         stored = Rule.objects.select_for_update().filter(pk=rule.pk).first()
     check_rule_change(rule, stored, today=timezone.localdate())
     rule.full_clean()
-    after = _snapshot(rule, RULE_FIELDS)
+    after = snapshot(rule, RULE_FIELDS)
     if stored is None:
         rule.save()
         record_event("rulebook.rule_added", actor=actor, target=rule, data=after)
         return rule
-    changes = _changes(_snapshot(stored, RULE_FIELDS), after)
-    if changes:
-        rule.save(update_fields=[*changes, "updated_at"])
-        record_event("rulebook.rule_changed", actor=actor, target=rule, data={"changes": changes})
+    changed = changes(snapshot(stored, RULE_FIELDS), after)
+    if changed:
+        rule.save(update_fields=[*changed, "updated_at"])
+        record_event("rulebook.rule_changed", actor=actor, target=rule, data={"changes": changed})
     return rule
 
 
@@ -122,7 +115,7 @@ def delete_rule(rule: Rule, *, actor) -> None:
     """Delete a row that has not taken effect yet; audited. RuleInForce otherwise."""
     locked = Rule.objects.select_for_update().get(pk=rule.pk)
     check_rule_deletion(locked, today=timezone.localdate())
-    record_event("rulebook.rule_deleted", actor=actor, target=locked, data=_snapshot(locked, RULE_FIELDS))
+    record_event("rulebook.rule_deleted", actor=actor, target=locked, data=snapshot(locked, RULE_FIELDS))
     locked.delete()
 
 
@@ -144,7 +137,7 @@ def seed_default_rules(*, rule_model=None, rules: list[dict] | None = None, reco
         if was_created:
             created += 1
             if record:
-                record_event("rulebook.rule_seeded", actor=None, target=obj, data=_snapshot(obj, RULE_FIELDS))
+                record_event("rulebook.rule_seeded", actor=None, target=obj, data=snapshot(obj, RULE_FIELDS))
     return created
 
 
@@ -159,16 +152,16 @@ def save_calendar_override(override: CalendarOverride, *, actor) -> CalendarOver
         stored = CalendarOverride.objects.select_for_update().filter(pk=override.pk).first()
     check_override_change(override, stored, today=timezone.localdate())
     override.full_clean()
-    after = _snapshot(override, OVERRIDE_FIELDS)
+    after = snapshot(override, OVERRIDE_FIELDS)
     if stored is None:
         override.save()
         record_event("rulebook.calendar_override_added", actor=actor, target=override, data=after)
         return override
-    changes = _changes(_snapshot(stored, OVERRIDE_FIELDS), after)
-    if changes:
-        override.save(update_fields=[*changes, "updated_at"])
+    changed = changes(snapshot(stored, OVERRIDE_FIELDS), after)
+    if changed:
+        override.save(update_fields=[*changed, "updated_at"])
         record_event(
-            "rulebook.calendar_override_changed", actor=actor, target=override, data={"changes": changes}
+            "rulebook.calendar_override_changed", actor=actor, target=override, data={"changes": changed}
         )
     return override
 
@@ -182,7 +175,7 @@ def delete_calendar_override(override: CalendarOverride, *, actor) -> None:
         "rulebook.calendar_override_deleted",
         actor=actor,
         target=locked,
-        data=_snapshot(locked, OVERRIDE_FIELDS),
+        data=snapshot(locked, OVERRIDE_FIELDS),
     )
     locked.delete()
 
