@@ -20,4 +20,4 @@ RUN python manage.py compilemessages --ignore=.venv -v 0 \
 RUN useradd --system --home /app sunlight && mkdir -p /app/var/media && chown -R sunlight /app/var
 USER sunlight
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn", "--bind", "0.0.0.0:8000"]

@@ -51,12 +51,10 @@ def run() -> int:
             "web": [
                 str(bin_dir / "gunicorn"),
                 "config.wsgi:application",
+                "--config",
+                "python:config.gunicorn",
                 "--bind",
                 f"{host}:{port}",
-                "--workers",
-                os.environ.get("WEB_CONCURRENCY", "3"),
-                "--access-logfile",
-                "-",
             ],
             "worker": [
                 str(bin_dir / "celery"),
