@@ -4,6 +4,7 @@ import re
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import translation
 
 from . import chain, signing
 from .models import ACTION_PATTERN, AuditCheckpoint, AuditEvent
@@ -28,7 +29,9 @@ def _actor_reference(actor) -> tuple[int | None, str]:
     if isinstance(actor, AnonymousUser) or not actor.is_authenticated or actor.pk is None:
         return None, ANONYMOUS_LABEL
     username = actor.get_username()
-    full_name = actor.get_full_name().strip()
+    # The label is hashed into the chain: never let the page's language choose the name's form.
+    with translation.override(None):
+        full_name = actor.get_full_name().strip()
     return actor.pk, f"{full_name} ({username})" if full_name else username
 
 

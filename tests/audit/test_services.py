@@ -252,3 +252,16 @@ def test_a_waiting_append_takes_the_place_of_a_rolled_back_one():
     assert results["waiting"].sequence == 1
     assert results["waiting"].previous_hash == chain.GENESIS_HASH
     assert list(AuditEvent.objects.values_list("action", flat=True)) == ["tests.waiting"]
+
+
+def test_the_actor_label_does_not_depend_on_the_page_language(db):
+    from django.utils import translation
+
+    from tests.accounts.factories import UserFactory
+
+    user = UserFactory(first_name="杨敏", name_en="Yang Min")
+    with translation.override("en"):
+        english = record_event("tests.english_page", actor=user)
+    with translation.override("zh-hans"):
+        chinese = record_event("tests.chinese_page", actor=user)
+    assert english.actor_label == chinese.actor_label == f"杨敏 ({user.username})"
