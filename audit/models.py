@@ -32,7 +32,7 @@ class AuditEvent(models.Model):
     and the trigger `audit_event_append_only` refuses every UPDATE and DELETE, whoever asks.
     No trigger refuses TRUNCATE: pytest-django's transactional tests flush the database with it.
     In production the application's role must not own this table, so that it can neither disable
-    the trigger nor truncate; migrations run as the owner, and migration 0005 takes UPDATE, DELETE
+    the trigger nor truncate; migrations run as the owner, and migration 0003 takes UPDATE, DELETE
     and TRUNCATE on both audit tables from every other role (deploy/postgres-init.sql makes the
     two roles for docker-compose.yml).
     """
@@ -80,7 +80,7 @@ class AuditEvent(models.Model):
             # (so sequences are positive). The row-level formats -- a dotted action, a complete
             # object reference, hex hashes -- are enforced by audit_append(), the one writer: it
             # checks the body before it takes the chain lock and makes the hashes itself, so no
-            # per-row check runs inside the serialised part of an append (see migration 0004).
+            # per-row check runs inside the serialised part of an append (see migration 0002).
             models.CheckConstraint(
                 condition=Q(sequence=1, previous_hash=GENESIS_HASH)
                 | (Q(sequence__gt=1) & ~Q(previous_hash=GENESIS_HASH)),

@@ -12,7 +12,7 @@ from .selectors import object_reference
 
 _ACTION_RE = re.compile(ACTION_PATTERN)
 
-# The database function audit_append() (migration 0004) checks the body, takes the chain lock,
+# The database function audit_append() (migration 0002) checks the body, takes the chain lock,
 # reads the head in a fresh snapshot, reads clock_timestamp(), splices the chain fields into the
 # body, hashes and inserts: one round trip; the lock is held until the caller's transaction ends.
 _APPEND_SQL = "SELECT o_sequence, o_occurred_at, o_previous_hash, o_hash FROM audit_append(%s)"

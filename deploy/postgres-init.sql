@@ -8,7 +8,7 @@
 --   sunlight_app    web, worker and beat. Reads and writes rows and calls functions (the audit
 --                   chain is appended by the plpgsql function audit_append()); owns nothing, so
 --                   it cannot alter, disable triggers on or truncate any table. Audit migration
---                   0005 also takes UPDATE, DELETE and TRUNCATE on the audit tables from it.
+--                   0003 also takes UPDATE, DELETE and TRUNCATE on the audit tables from it.
 --
 -- Passwords come from the db container's environment (docker-compose.yml requires both). They
 -- are written into DATABASE_URL, so use URL-safe characters, e.g. `openssl rand -hex 24`.

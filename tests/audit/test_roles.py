@@ -1,4 +1,4 @@
-"""The production application role (deploy/postgres-init.sql, audit migration 0005).
+"""The production application role (deploy/postgres-init.sql, audit migration 0003).
 
 It may read the audit tables and append through audit_append(), but not truncate them nor switch
 their append-only trigger off. The test database has one superuser that owns everything, so each
@@ -21,7 +21,7 @@ from audit.services import record_checkpoint, record_event
 pytestmark = pytest.mark.django_db
 
 INIT_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgres-init.sql"
-MIGRATION = importlib.import_module("audit.migrations.0005_revoke_changes_from_non_owners")
+MIGRATION = importlib.import_module("audit.migrations.0003_revoke_changes_from_non_owners")
 INSUFFICIENT_PRIVILEGE = "42501"
 
 _DEFAULT_GRANT = re.compile(

@@ -1,21 +1,26 @@
-"""The database side of the chain.
+"""The database side of the chain: the one append function and the append-only triggers.
 
 audit_append(body): the one way events are written (audit.services.record_event calls it). It
-takes the chain lock (a transaction-level advisory lock, released at commit or rollback), reads
-the head in a fresh snapshot (a new statement inside a VOLATILE function: under READ COMMITTED it
-sees what the previous lock holder committed), reads clock_timestamp() under the lock, splices
-sequence, time and previous hash into the canonical body JSON exactly as
-audit.chain.event_message_from_parts does, hashes with SHA-256 and inserts. The stored columns
-are read back from the very body that was hashed. One round trip per append.
+checks the body's formats first (a dotted action, a complete object reference, an object for
+data: CHECKs on the table would run while the chain lock is held, and measured more than the
+rest of the insert), then takes the chain lock (a transaction-level advisory lock, released at
+commit or rollback), reads the head in a fresh snapshot (a new statement inside a VOLATILE
+function: under READ COMMITTED it sees what the previous lock holder committed), reads
+clock_timestamp() under the lock, splices sequence, time and previous hash into the canonical
+body JSON exactly as audit.chain.event_message_from_parts does, hashes with SHA-256 and inserts.
+The stored columns are read back from the very body that was hashed. One round trip per append;
+the hashes need no CHECK: the function makes them or reads them from the previous row.
 
 audit_refuse_change(): a trigger function refusing UPDATE and DELETE on events and checkpoints
 (SQLSTATE 23001 restrict_violation, an IntegrityError in Django). TRUNCATE is not refused: test
-databases are flushed with it. Production keeps the application role from owning these tables.
+databases are flushed with it; in production the application role neither owns these tables nor
+may truncate them (migration 0003).
 """
 
 from django.db import migrations
 
 CHAIN_LOCK_KEY = 0x53554E4C41554454  # "SUNLAUDT"
+ACTION_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$"  # audit.models.ACTION_PATTERN
 
 APPEND_FUNCTION = f"""
 CREATE FUNCTION audit_append(
@@ -28,6 +33,21 @@ CREATE FUNCTION audit_append(
 DECLARE
     b jsonb := p_body::jsonb;
 BEGIN
+    -- The body's formats, before the lock: nothing here depends on the chain.
+    IF coalesce(b->>'action', '') !~ '{ACTION_PATTERN}' THEN
+        RAISE EXCEPTION 'audit action % is not a dotted lower-case name', b->>'action'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_event_action_dotted';
+    END IF;
+    IF (coalesce(b->>'object_type', '') = '') <> (coalesce(b->>'object_id', '') = '') THEN
+        RAISE EXCEPTION 'an audit object reference needs both a type and an id'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_event_object_reference_complete';
+    END IF;
+    IF jsonb_typeof(b->'data') IS DISTINCT FROM 'object' THEN
+        RAISE EXCEPTION 'audit data must be a JSON object'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'audit_event_data_object';
+    END IF;
+
+    -- Serialise appends until this transaction ends; then read the head in a fresh snapshot.
     PERFORM pg_advisory_xact_lock({CHAIN_LOCK_KEY});
     SELECT e.sequence, e.hash INTO o_sequence, o_previous_hash
       FROM audit_auditevent e ORDER BY e.sequence DESC LIMIT 1;

@@ -81,7 +81,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0004_checks_before_the_chain_lock"),
+        ("audit", "0002_append_only_chain"),
     ]
 
     # Nothing to undo: unapplying must not hand the privileges back.
