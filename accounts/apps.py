@@ -19,6 +19,7 @@ class AccountsConfig(AppConfig):
                 "accounts.organisation_changed": _("Organisation details changed"),
                 "accounts.organisation_manager_granted": _("Made an organisation manager"),
                 "accounts.organisation_manager_revoked": _("No longer an organisation manager"),
+                "accounts.second_factor_enrolment_started": _("Second factor set-up begun"),
                 "accounts.second_factor_enrolled": _("Second factor set up"),
                 "accounts.second_factor_verified": _("Second factor verified"),
                 "accounts.second_factor_reset": _("Second factor reset"),

@@ -141,7 +141,9 @@ def _user(username: str, name_zh: str, name_en: str, *, staff: bool = False, lan
 
 
 def _membership(user: User, org: Organisation, role: str, limit=None) -> Membership:
-    membership = Membership.objects.create(user=user, organisation=org, role=role, approval_limit=limit)
+    membership = services.save_membership(
+        Membership(user=user, organisation=org, role=role, approval_limit=limit), actor=None
+    )
     if membership.requires_second_factor and not TOTPDevice.objects.filter(user=user).exists():
         TOTPDevice.objects.create(user=user, name="demo authenticator", key=DEMO_TOTP_KEY, confirmed=True)
     if role in MANAGER_ROLES:

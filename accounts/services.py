@@ -253,6 +253,17 @@ def reset_second_factor(user: User, *, actor: User | None) -> int:
 
 
 @transaction.atomic
+def begin_second_factor_enrolment(*, actor: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is setting up (made once; confirmed by enrol_second_factor)."""
+    User.objects.select_for_update().get(pk=actor.pk)  # one enrolment at a time per user
+    device = TOTPDevice.objects.filter(user=actor, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=actor, name="authenticator", confirmed=False)
+        record_event("accounts.second_factor_enrolment_started", actor=actor, target=actor)
+    return device
+
+
+@transaction.atomic
 def enrol_second_factor(request: HttpRequest, device: TOTPDevice, token: str) -> TOTPDevice:
     """Confirm a new TOTP device with a first valid code and mark the session verified."""
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=request.user)

@@ -94,9 +94,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     """First enrolment of an authenticator app: a QR code and the secret, confirmed by one code."""
     if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
         return redirect("accounts:otp_verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
+    device = services.begin_second_factor_enrolment(actor=request.user)
     form = SecondFactorForm(request.POST or None)
     status = 200
     if request.method == "POST":

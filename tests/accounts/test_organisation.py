@@ -170,3 +170,14 @@ def test_rejected_values_are_not_shown_as_registered(login, make_member):
     assert response.status_code == 400
     registered = response.content.decode().split('id="registration-heading"')[1].split("</section>")[0]
     assert "33040<" not in registered and f"{org.region_code}<" in registered
+
+
+def test_the_organisation_api_query_count_is_fixed(login, make_member, django_assert_num_queries):
+    user = make_member(Role.REGULATOR)
+    others = [OrganisationFactory(kind="supplier") for _i in range(3)]
+    client = login(user)
+    client.get(reverse("accounts_api:organisation", args=[others[0].pk]))
+    for org in others:
+        # session, user with membership, verified device, the organisation
+        with django_assert_num_queries(4):
+            assert client.get(reverse("accounts_api:organisation", args=[org.pk])).json()["uscc"] == org.uscc

@@ -134,6 +134,9 @@ def test_first_enrolment_of_an_authenticator(client, db):
     code = f"{totp(device.bin_key):06d}"
     response = client.post(reverse("accounts:otp_setup"), {"token": code}, follow=True)
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
+    assert (
+        AuditEvent.objects.filter(action="accounts.second_factor_enrolment_started", actor=user).count() == 1
+    )
     assert response.request["PATH_INFO"].startswith("/accounts/workspace/")
 
 
