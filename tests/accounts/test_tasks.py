@@ -23,7 +23,8 @@ def test_notification_is_emailed_by_the_worker_in_the_recipients_language(celery
     assert _wait(lambda: len(mail.outbox) == 1)
     assert mail.outbox[0].subject == "Welcome to Sunlight"
     assert mail.outbox[0].to == [user.email]
-    assert Notification.objects.get(pk=note.pk).emailed_at is not None
+    # The worker sends inside its transaction and commits emailed_at a moment later.
+    assert _wait(lambda: Notification.objects.get(pk=note.pk).emailed_at is not None)
 
 
 def test_the_email_task_is_safe_to_run_twice(db):
