@@ -26,7 +26,7 @@ def can_manage_organisations(user: User) -> bool:
     return bool(user.is_authenticated and membership and membership.role == Role.OPERATOR)
 
 
-def _acting_membership(user: User) -> Membership | None:
+def acting_membership(user: User) -> Membership | None:
     """The membership the user acts in, if it and its organisation are still active."""
     membership = getattr(user, "active_membership", None) if user.is_authenticated else None
     if membership is None or not membership.is_active or not membership.organisation.is_active:
@@ -36,7 +36,7 @@ def _acting_membership(user: User) -> Membership | None:
 
 def can_view_organisation(user: User, organisation: Organisation) -> bool:
     """Its own members (not experts: the pool is no workplace), regulators and operators."""
-    membership = _acting_membership(user)
+    membership = acting_membership(user)
     if membership is None:
         return False
     if membership.role in ORGANISATION_OVERSIGHT_ROLES:
@@ -46,7 +46,7 @@ def can_view_organisation(user: User, organisation: Organisation) -> bool:
 
 def can_manage_organisation(user: User, organisation: Organisation) -> bool:
     """Edit the organisation's names and region: its own members holding the object grant."""
-    membership = _acting_membership(user)
+    membership = acting_membership(user)
     return (
         membership is not None
         and organisation.is_active
@@ -54,3 +54,23 @@ def can_manage_organisation(user: User, organisation: Organisation) -> bool:
         and membership.role != Role.EXPERT
         and has_object_permission(user, MANAGE_ORGANISATION, organisation)
     )
+
+
+def jurisdiction_prefix(jurisdiction: str) -> str:
+    """The prefix of the region codes an authority of region `jurisdiction` supervises.
+
+    Administrative codes are PPCCDD: a province (PP0000) covers its cities and counties, a city
+    (PPCC00) its counties, a county only itself.
+    """
+    if jurisdiction.endswith("0000"):
+        return jurisdiction[:2]
+    if jurisdiction.endswith("00"):
+        return jurisdiction[:4]
+    return jurisdiction
+
+
+def region_covers(jurisdiction: str, region_code: str) -> bool:
+    """Whether an authority of region `jurisdiction` supervises region `region_code`."""
+    if not jurisdiction or not region_code:
+        return False
+    return region_code.startswith(jurisdiction_prefix(jurisdiction))

@@ -157,6 +157,7 @@ CELERY_TASK_ROUTES = {
     "common.*": {"queue": "default"},
     "accounts.*": {"queue": "default"},
     "audit.*": {"queue": "default"},
+    "credit.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -173,6 +174,25 @@ CELERY_BEAT_SCHEDULE = {
     "audit-daily-checkpoint": {
         "task": "audit.record_checkpoint",
         "schedule": crontab(hour=0, minute=5),
+        "options": {"queue": "default"},
+    },
+    # Bans end by themselves: the day after a ban's last day, shortly after midnight (and again
+    # hourly, so a stopped beat or worker catches up; the task is idempotent).
+    "credit-expire-blacklist-entries": {
+        "task": "credit.expire_blacklist_entries",
+        "schedule": crontab(minute=1),
+        "options": {"queue": "default"},
+    },
+    # Decay moves every score a little each day: one set-based recomputation of all records.
+    "credit-nightly-recompute": {
+        "task": "credit.recompute_scores",
+        "schedule": crontab(hour=0, minute=20),
+        "options": {"queue": "default"},
+    },
+    # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
+    "credit-import-folder": {
+        "task": "credit.import_feed_folder",
+        "schedule": crontab(minute="*/15"),
         "options": {"queue": "default"},
     },
 }
@@ -238,6 +258,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# The largest file a user may upload (decision documents, appeal documents, credit feeds).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# A folder the credit.import_feed_folder job reads feeds of other credit platforms from
+# (*.csv, *.json; each file imported once, by its SHA-256; files are never changed or moved).
+CREDIT_IMPORT_DIR = env.path("CREDIT_IMPORT_DIR", default=str(VAR_DIR / "credit-feeds"))
 
 
 # --- E-mail: console in development; EMAIL_URL (smtp://user:pass@host:587/?tls=True) for SMTP -----

@@ -43,6 +43,7 @@ class Rule(TimeStampedModel):
         AMOUNT_CNY = "amount_cny", _("amount (CNY)")
         COUNT = "count", _("count")
         YEARS = "years", _("years")
+        POINTS = "points", _("credit points")
 
     key = models.CharField(
         _("key"),
