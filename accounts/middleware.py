@@ -15,6 +15,10 @@ SECOND_FACTOR_EXEMPT_NAMES = (
     "healthz",
     "audit:chain",
     "audit_api:head",
+    "credit:index",
+    "credit:blacklist",
+    "credit:red_list",
+    "credit:rules",
 )
 
 

@@ -6,15 +6,20 @@ from .models import Role
 
 # (label, URL name). Only pages that exist are listed.
 COMMON = [(_("Workspace"), "accounts:workspace"), (_("Inbox"), "accounts:inbox")]
-PUBLIC = [(_("Audit chain"), "audit:chain")]
+PUBLIC = [
+    (_("Credit"), "credit:index"),
+    (_("Blacklist"), "credit:blacklist"),
+    (_("Audit chain"), "audit:chain"),
+]
+OWN_CREDIT = (_("My credit record"), "credit:mine")
 
 ROLE_NAVIGATION: dict[str, list] = {
-    Role.PURCHASER_CLERK: [],
-    Role.PURCHASER_APPROVER: [],
-    Role.AGENCY_OFFICER: [],
-    Role.SUPPLIER_REPRESENTATIVE: [],
-    Role.EXPERT: [],
-    Role.REGULATOR: [],
+    Role.PURCHASER_CLERK: [OWN_CREDIT],
+    Role.PURCHASER_APPROVER: [OWN_CREDIT],
+    Role.AGENCY_OFFICER: [OWN_CREDIT],
+    Role.SUPPLIER_REPRESENTATIVE: [OWN_CREDIT],
+    Role.EXPERT: [OWN_CREDIT],
+    Role.REGULATOR: [(_("Credit supervision"), "credit:supervision")],
     Role.BANK_OFFICER: [],
     Role.OPERATOR: [(_("Administration"), "admin:index")],
 }

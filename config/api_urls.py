@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("accounts.api.urls")),
     path("audit/", include("audit.api.urls")),
+    path("credit/", include("credit.api.urls")),
 ]

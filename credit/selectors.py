@@ -53,7 +53,7 @@ def score_bands(*, on: datetime.date) -> scoring.Bands:
 
 
 def base_score(*, on: datetime.date) -> Decimal:
-    return rule_value("credit.base_score", on=on)
+    return rule_value("credit.base_score", on=on).quantize(scoring.CENT)
 
 
 # --- Records ------------------------------------------------------------------------------------
