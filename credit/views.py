@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.exceptions import DomainError
 
 from . import policies, selectors, services
+from .eligibility import Action, check_eligibility
 from .exceptions import NotRegulator
 from .forms import AppealForm, DecisionForm, ImportForm, PenaltyForm, SearchForm
-from .eligibility import Action, check_eligibility
 from .models import CreditRecord, PartyKind
 
 PAGE_SIZE = 50
