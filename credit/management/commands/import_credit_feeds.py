@@ -18,8 +18,9 @@ class Command(BaseCommand):
         batches = import_feed_folder(folder)
         for batch in batches:
             self.stdout.write(
-                f"{batch.file_name}: {batch.recorded_count} recorded, {batch.duplicate_count} already imported, "
-                f"{batch.unmatched_count} unmatched, {batch.rejected_count} rejected (import {batch.pk})"
+                f"{batch.file_name}: {batch.recorded_count} recorded, "
+                f"{batch.duplicate_count} already imported, {batch.unmatched_count} unmatched, "
+                f"{batch.rejected_count} rejected (import {batch.pk})"
             )
         if not batches:
             self.stdout.write("No new feed.")
