@@ -70,7 +70,7 @@ def party(request: HttpRequest, record_id: int) -> HttpResponse:
     record = selectors.access_public_record(record_id)
     context = {
         "record": record,
-        "bans": [ban for ban in selectors.bans_of(record) if ban.status == ban.Status.ACTIVE],
+        "bans": list(selectors.active_bans().filter(record=record).select_related("event__rule")),
         "penalties": list(selectors.published_penalties(record)),
         "is_own": request.user.is_authenticated and policies.is_own_record(request.user, record),
         "can_supervise": request.user.is_authenticated
