@@ -349,6 +349,17 @@ FEED_COLUMNS = ("uscc", "name", "rule", "reference", "decided_on", "ends_on", "a
 REQUIRED_COLUMNS = ("uscc", "rule", "reference", "decided_on")
 
 
+def _csv_row(row: dict) -> dict:
+    """A CSV row as a dict of strings. Values beyond the header's columns (csv.DictReader puts
+    them in a list under the key None, e.g. after an unquoted comma in a name) stay under None, so
+    that the row is rejected rather than read with its columns shifted."""
+    extra = [value.strip() for value in row.pop(None, None) or [] if value and value.strip()]
+    cleaned = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+    if extra:
+        cleaned[None] = ", ".join(extra)
+    return cleaned
+
+
 def parse_feed(content: bytes, format: str) -> list[dict]:
     """The rows of a feed as dicts of strings (CSV with a header row, or a JSON list of objects)."""
     try:
@@ -373,7 +384,7 @@ def parse_feed(content: bytes, format: str) -> list[dict]:
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None:
             raise InvalidFeed()
-        rows = [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+        rows = [_csv_row(row) for row in reader]
         columns = {c.strip() for c in reader.fieldnames}
         missing = [c for c in REQUIRED_COLUMNS if c not in columns]
         if missing:
@@ -431,6 +442,11 @@ def _import_row(batch: CreditImport, line: int, row: dict, *, actor, jurisdictio
         report.message_zh, report.message_en = _both_languages(message)
         return report
 
+    if row.get(None):
+        return outcome(
+            CreditImportRow.Outcome.REJECTED,
+            _("The line has more values than the header has columns (a value with a comma must be quoted)."),
+        )
     missing = [c for c in REQUIRED_COLUMNS if not row.get(c)]
     if missing:
         return outcome(
@@ -528,7 +544,8 @@ def import_feed(
         raise FeedAlreadyImported(
             format_lazy(
                 _(
-                    "This feed was already imported on {day} (import {number}); importing it again changes nothing."
+                    "This feed was already imported on {day} (import {number}); "
+                    "importing it again changes nothing."
                 ),
                 day=timezone.localdate(previous.created_at).isoformat(),
                 number=previous.pk,
