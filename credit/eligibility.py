@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -127,5 +128,6 @@ def require_eligibility(party, action: str, *, on: datetime.date | None = None) 
     """check_eligibility, raising NotEligible (403, code "not_eligible") with the reasons if refused."""
     answer = check_eligibility(party, action, on=on)
     if not answer.allowed:
-        raise NotEligible(answer.reason)
+        # Lazy, like every domain error's message: rendered in the language of whoever reads it.
+        raise NotEligible(lazy(lambda: answer.reason, str)())
     return answer
