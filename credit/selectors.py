@@ -271,9 +271,10 @@ def public_blacklist(query: str = "") -> QuerySet[BlacklistEntry]:
 
 
 def bans_of(record: CreditRecord) -> QuerySet[BlacklistEntry]:
+    """The record's bans, with what the pages and the API show of them (the API nests the record)."""
     return (
         BlacklistEntry.objects.filter(record=record)
-        .select_related("event__rule")
+        .select_related("event__rule", *(f"record__{join}" for join in _RECORD_JOINS))
         .order_by("-starts_on", "-pk")
     )
 
