@@ -279,6 +279,16 @@ def bans_of(record: CreditRecord) -> QuerySet[BlacklistEntry]:
     )
 
 
+def bans_in_force(bans, *, on: datetime.date | None = None) -> list[BlacklistEntry]:
+    """Of bans already loaded, those that ban on the day: what active_bans() selects."""
+    day = on or today()
+    return [
+        ban
+        for ban in bans
+        if ban.status == BlacklistEntry.Status.ACTIVE and ban.starts_on <= day <= ban.ends_on
+    ]
+
+
 def red_list(query: str = "") -> QuerySet[CreditRecord]:
     return public_records(query).filter(is_red_listed=True)
 

@@ -68,9 +68,11 @@ def rules(request: HttpRequest) -> HttpResponse:
 def party(request: HttpRequest, record_id: int) -> HttpResponse:
     """A party's public credit summary: stars, grade, list membership, published penalty decisions."""
     record = selectors.access_public_record(record_id)
+    bans = list(selectors.active_bans().filter(record=record).select_related("event__rule"))
     context = {
         "record": record,
-        "bans": list(selectors.active_bans().filter(record=record).select_related("event__rule")),
+        "bans": bans,
+        "on_blacklist": bool(bans),
         "penalties": list(selectors.published_penalties(record)),
         "is_own": request.user.is_authenticated and policies.is_own_record(request.user, record),
         "can_supervise": request.user.is_authenticated
@@ -98,10 +100,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     if record is None:
         return render(request, "credit/mine_none.html")
     events = list(selectors.events_of(record))
+    bans = list(selectors.bans_of(record))
     context = {
         "record": record,
         "explanation": selectors.explain_score(record, events, user=request.user),
-        "bans": list(selectors.bans_of(record)),
+        "bans": bans,
+        "on_blacklist": bool(selectors.bans_in_force(bans)),
         "eligibility": _eligibility_of(record),
     }
     return render(request, "credit/mine.html", context)
@@ -169,10 +173,12 @@ def supervised_record(request: HttpRequest, record_id: int) -> HttpResponse:
     _require_regulator(request)
     record = selectors.access_supervised_record(request.user, record_id)
     events = list(selectors.events_of(record))
+    bans = list(selectors.bans_of(record))
     context = {
         "record": record,
         "explanation": selectors.explain_score(record, events),
-        "bans": list(selectors.bans_of(record)),
+        "bans": bans,
+        "on_blacklist": bool(selectors.bans_in_force(bans)),
     }
     return render(request, "credit/supervised_record.html", context)
 
