@@ -380,17 +380,21 @@ def parse_feed(content: bytes, format: str) -> list[dict]:
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise InvalidFeed()
         rows = [{k: "" if v is None else str(v).strip() for k, v in item.items()} for item in data]
+        if not rows:
+            raise InvalidFeed(_("The feed has no records."))
+        # A JSON feed has no header: its columns are the fields its records have.
+        columns = {key for row in rows for key in row}
     else:
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None:
             raise InvalidFeed()
         rows = [_csv_row(row) for row in reader]
         columns = {c.strip() for c in reader.fieldnames}
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            raise InvalidFeed(
-                format_lazy(_("The feed lacks the column(s): {columns}."), columns=", ".join(missing))
-            )
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise InvalidFeed(
+            format_lazy(_("The feed lacks the column(s): {columns}."), columns=", ".join(missing))
+        )
     if not rows:
         raise InvalidFeed(_("The feed has no records."))
     return rows

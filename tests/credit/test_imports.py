@@ -348,6 +348,23 @@ def test_a_csv_without_the_required_columns_is_refused_and_leaves_nothing(regula
     assert not CreditImport.objects.exists()
 
 
+def test_a_json_feed_whose_records_lack_a_required_field_is_refused_and_leaves_nothing(regulator, row):
+    records = [{k: v for k, v in row(reference=f"R-{n}").items() if k != "decided_on"} for n in (1, 2)]
+    before = _state()
+    with pytest.raises(InvalidFeed) as error:
+        _import(json_feed(records), regulator)
+    with translation.override("en"):
+        assert str(error.value) == "The feed lacks the column(s): decided_on."
+    assert _state() == before
+
+
+def test_a_json_record_without_a_field_the_others_have_is_rejected_alone(regulator, row):
+    sparse = {k: v for k, v in row(reference="R-2").items() if k != "decided_on"}
+    batch = _import(json_feed([row(), sparse]), regulator)
+    assert [r.outcome for r in batch.rows.order_by("line")] == [Outcome.RECORDED, Outcome.REJECTED]
+    assert batch.rows.get(line=2).message_en == "Missing value(s): decided_on."
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from audit.models import AuditEvent
 from credit import scoring, selectors, services
 from credit.models import BlacklistEntry, CreditEvent, CreditRecord, CreditRule
+from rulebook.models import Rule
 from rulebook.selectors import rule_int
 
 from .factories import BlacklistEntryFactory, CreditEventFactory, CreditRecordFactory
@@ -159,3 +160,10 @@ def test_a_five_star_party_is_red_listed_unless_banned(db, banned):
     record = _five_star_record_with_an_old_negative_event(banned=banned)
     services.recompute_records([record.pk])
     assert _stored(record) == (Decimal("120.00"), 5, not banned)
+
+
+def test_a_base_score_with_fractions_of_a_cent_is_rounded_alike_in_sql_and_python(db):
+    Rule.objects.filter(key="credit.base_score").update(value=Decimal("100.0050"))
+    record = _make_record([_spec("-10.01", decay="none")], EXAMPLE_DAY)
+    services.recompute_records([record.pk], on=EXAMPLE_DAY)
+    assert _stored(record) == _python_answer(record, EXAMPLE_DAY)
