@@ -349,19 +349,20 @@ FEED_COLUMNS = ("uscc", "name", "rule", "reference", "decided_on", "ends_on", "a
 REQUIRED_COLUMNS = ("uscc", "rule", "reference", "decided_on")
 
 
-def _csv_row(row: dict) -> dict:
-    """A CSV row as a dict of strings. Values beyond the header's columns (csv.DictReader puts
-    them in a list under the key None, e.g. after an unquoted comma in a name) stay under None, so
-    that the row is rejected rather than read with its columns shifted."""
-    extra = [value.strip() for value in row.pop(None, None) or [] if value and value.strip()]
-    cleaned = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+def _csv_row(columns: list[str], values: list[str]) -> dict:
+    """A CSV row as a dict of strings. Values beyond the header's columns (e.g. after an unquoted
+    comma in a name) are kept under the key None, so that the row is rejected rather than read
+    with its columns shifted; empty ones (a trailing comma) are ignored."""
+    row = {column: value.strip() for column, value in zip(columns, values, strict=False)}
+    extra = [value.strip() for value in values[len(columns) :] if value.strip()]
     if extra:
-        cleaned[None] = ", ".join(extra)
-    return cleaned
+        row[None] = ", ".join(extra)
+    return row
 
 
-def parse_feed(content: bytes, format: str) -> list[dict]:
-    """The rows of a feed as dicts of strings (CSV with a header row, or a JSON list of objects)."""
+def parse_feed(content: bytes, format: str) -> list[tuple[int, dict]]:
+    """The rows of a feed as (line, dict of strings): a CSV with a header row (the line in the file
+    where the row starts, blank lines skipped), or a JSON list of objects (the record's number)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -384,12 +385,20 @@ def parse_feed(content: bytes, format: str) -> list[dict]:
             raise InvalidFeed(_("The feed has no records."))
         # A JSON feed has no header: its columns are the fields its records have.
         columns = {key for row in rows for key in row}
+        rows = list(enumerate(rows, start=1))
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        if reader.fieldnames is None:
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, None)
+        if header is None:
             raise InvalidFeed()
-        rows = [_csv_row(row) for row in reader]
-        columns = {c.strip() for c in reader.fieldnames}
+        header = [column.strip() for column in header]
+        rows = []
+        starts_on_line = reader.line_num + 1
+        for values in reader:
+            if values:  # [] is a blank line
+                rows.append((starts_on_line, _csv_row(header, values)))
+            starts_on_line = reader.line_num + 1  # a quoted value may span lines
+        columns = set(header)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise InvalidFeed(
@@ -573,7 +582,7 @@ def import_feed(
     batch.save()
     reports = []
     seen = set()
-    for line, row in enumerate(rows, start=2 if format == CreditImport.Format.CSV else 1):
+    for line, row in rows:
         key = row.get("reference", "")
         if key and key in seen:
             report = CreditImportRow(

@@ -304,6 +304,20 @@ def test_empty_values_after_the_last_column_are_ignored(regulator, supplier):
     assert report.outcome == Outcome.RECORDED
 
 
+def test_the_report_gives_each_rows_line_in_the_file(regulator, supplier):
+    text = (
+        "uscc,rule,reference,decided_on,description\n"
+        f'{supplier.uscc},external.dishonest_judgment_debtor,R-1,{_days_ago(3)},"Two lines\nof text"\n'
+        "\n"
+        f"{supplier.uscc},no.such_rule,R-2,{_days_ago(3)},\n"
+    )
+    batch = _import(SimpleUploadedFile("feed.csv", text.encode()), regulator)
+    assert [(r.line, r.outcome) for r in batch.rows.order_by("line")] == [
+        (2, Outcome.RECORDED),
+        (5, Outcome.REJECTED),
+    ]
+
+
 # --- The report in both languages -------------------------------------------------------------------
 
 
