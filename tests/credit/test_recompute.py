@@ -167,3 +167,20 @@ def test_a_base_score_with_fractions_of_a_cent_is_rounded_alike_in_sql_and_pytho
     record = _make_record([_spec("-10.01", decay="none")], EXAMPLE_DAY)
     services.recompute_records([record.pk], on=EXAMPLE_DAY)
     assert _stored(record) == _python_answer(record, EXAMPLE_DAY)
+
+
+def test_the_explanation_of_a_score_adds_up_to_the_recomputed_score(db):
+    first = CreditEventFactory(rule__points=Decimal("-20"), rule__decay="linear", rule__counts_for_days=730)
+    record = first.record
+    CreditEvent.objects.filter(pk=first.pk).update(
+        occurred_on=selectors.today() - datetime.timedelta(days=100)
+    )
+    CreditEventFactory(record=record, rule__points=Decimal("3"))
+    CreditEventFactory(record=record, rule__points=Decimal("-50"), status=CreditEvent.Status.REVERSED)
+    services.recompute_records([record.pk])
+    record.refresh_from_db()
+    explanation = selectors.explain_score(record, list(selectors.events_of(record)))
+    parts = explanation.base + sum(line.current_points for line in explanation.counting_lines)
+    assert explanation.score == parts == record.score
+    assert explanation.stars == record.stars
+    assert len(explanation.counting_lines) == 2
