@@ -5,6 +5,9 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from credit.catalogue import seed_credit_rules
+from rulebook.services import seed_default_rules
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -46,3 +49,12 @@ def page_factory(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _seed_rows(transactional_db):
+    """Browser tests run on a live server, so on a transactional database that an earlier
+    transactional test may have emptied, the migrations' seed rows included: put back the rulebook
+    rows and the credit catalogue that the demo data (load_demo) and the pages need."""
+    seed_default_rules(record=False)
+    seed_credit_rules()
