@@ -141,7 +141,12 @@ def appeal(request: HttpRequest, event_id: int) -> HttpResponse:
                 messages.success(request, _("Your appeal is filed. The regulator will decide it."))
                 return redirect("credit:mine")
         status = 400
-    context = {"event": event, "form": form, "deadline": selectors.appeal_deadline_of(event)}
+    context = {
+        "event": event,
+        "form": form,
+        "deadline": selectors.appeal_deadline_of(event),
+        "can_appeal": policies.can_appeal_event(request.user, event, event.record, on=selectors.today()),
+    }
     return render(request, "credit/appeal.html", context, status=status)
 
 

@@ -117,6 +117,8 @@ def eligibility(request: Request) -> Response:
     action = request.query_params.get("action", "")
     if action not in Action.values:
         raise InvalidInput(_("Unknown action."), code="unknown_action")
+    if "organisation" not in request.query_params and "expert" not in request.query_params:
+        raise InvalidInput(_("Name the party: organisation=<id> or expert=<id>."), code="party_required")
     try:
         if "organisation" in request.query_params:
             party = Organisation.objects.get(pk=int(request.query_params["organisation"]))

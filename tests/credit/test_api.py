@@ -183,6 +183,14 @@ def test_eligibility_of_an_unknown_party_is_a_404(world, login, party):
     assert response.json() == {"code": "party_not_found", "detail": "No such party."}
 
 
+def test_eligibility_without_a_party_is_a_400(world, login):
+    response = login(world.users["regulator"]).get(
+        reverse("credit_api:eligibility"), {"action": "submit_bid"}
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "party_required"
+
+
 def test_an_expert_action_for_an_organisation_is_a_400(world, login):
     response = eligibility(login(world.users["regulator"]), organisation=world.supplier.pk, action="be_drawn")
     assert response.status_code == 400

@@ -607,6 +607,16 @@ def test_a_second_appeal_of_the_same_event_is_refused(login, banned, supplier_re
     assert CreditAppeal.objects.filter(event=banned).count() == 1
 
 
+def test_the_appeal_page_of_an_event_under_appeal_says_so_and_offers_no_form(login, banned, supplier_rep):
+    client = login(supplier_rep)
+    url = reverse("credit:appeal", args=[banned.pk])
+    assert 'data-testid="appeal-form"' in client.get(url).content.decode()
+    client.post(url, {"reasons": "First."})
+    page = client.get(url).content.decode()
+    assert 'data-testid="not-appealable"' in page
+    assert 'data-testid="appeal-form"' not in page
+
+
 # --- Appeal decisions ---------------------------------------------------------------------------
 
 
