@@ -780,6 +780,7 @@ def expire_blacklist_entries(*, on: datetime.date | None = None) -> int:
     for entry in entries:
         entry.status = BlacklistEntry.Status.EXPIRED
         entry.ended_at = now
+        entry.updated_at = now  # bulk_update does not run auto_now
     BlacklistEntry.objects.bulk_update(entries, ["status", "ended_at", "updated_at"])
     _schedule_recompute([entry.record_id for entry in entries])
     for entry in entries:

@@ -324,6 +324,13 @@ def test_bans_whose_last_day_has_passed_expire_and_the_others_stay(db):
     assert ended.ended_at is not None
 
 
+def test_an_expired_ban_records_when_it_changed(db):
+    entry = _ban(selectors.today() - datetime.timedelta(days=1))
+    services.expire_blacklist_entries()
+    expired = BlacklistEntry.objects.get(pk=entry.pk)
+    assert expired.updated_at == expired.ended_at > entry.updated_at
+
+
 def test_each_expiry_is_audited(db):
     day = selectors.today()
     entries = [_ban(day - datetime.timedelta(days=n)) for n in (1, 2)]
