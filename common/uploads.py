@@ -11,6 +11,7 @@ import magic
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from .exceptions import InvalidInput
@@ -32,6 +33,21 @@ class UploadRejected(InvalidInput):
     code = "upload_rejected"
 
 
+def _message(text, params: dict):
+    """The message rendered when read, in the reader's language (a task, a page, the API)."""
+    return lazy(lambda: str(text) % params, str)()
+
+
+class _LazySize:
+    """A file size that formats itself in the language of the moment it is shown."""
+
+    def __init__(self, size: int):
+        self.size = size
+
+    def __str__(self) -> str:
+        return str(filesizeformat(self.size))
+
+
 def _extension(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:].lower() if dot >= 0 else ""
@@ -44,18 +60,21 @@ def check_upload(
     limit = max_bytes if max_bytes is not None else settings.UPLOAD_MAX_BYTES
     name = upload.name or ""
     if upload.size == 0:
-        raise UploadRejected(_("The file “%(name)s” is empty.") % {"name": name}, code="file_empty")
+        raise UploadRejected(_message(_("The file “%(name)s” is empty."), {"name": name}), code="file_empty")
     if upload.size > limit:
         raise UploadRejected(
-            _("The file “%(name)s” is larger than %(limit)s.")
-            % {"name": name, "limit": filesizeformat(limit)},
+            _message(
+                _("The file “%(name)s” is larger than %(limit)s."), {"name": name, "limit": _LazySize(limit)}
+            ),
             code="file_too_large",
         )
     extension = _extension(name)
     if extension not in types:
         raise UploadRejected(
-            _("“%(name)s” is not an accepted kind of file; accepted: %(kinds)s.")
-            % {"name": name, "kinds": ", ".join(sorted(types))},
+            _message(
+                _("“%(name)s” is not an accepted kind of file; accepted: %(kinds)s."),
+                {"name": name, "kinds": ", ".join(sorted(types))},
+            ),
             code="file_type_not_allowed",
         )
     upload.seek(0)
@@ -63,8 +82,10 @@ def check_upload(
     sniffed = magic.from_buffer(head, mime=True)
     if sniffed not in types[extension]:
         raise UploadRejected(
-            _("“%(name)s” is called %(extension)s but its content is not: it is %(sniffed)s.")
-            % {"name": name, "extension": extension, "sniffed": sniffed},
+            _message(
+                _("“%(name)s” is called %(extension)s but its content is not: it is %(sniffed)s."),
+                {"name": name, "extension": extension, "sniffed": sniffed},
+            ),
             code="file_disguised",
         )
     upload.seek(0)

@@ -16,7 +16,7 @@ measured by the credit_eligibility benchmark.
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection, models
 from django.utils.functional import lazy
@@ -153,7 +153,7 @@ def check_eligibility(party, action: str, *, on: datetime.date | None = None) ->
             rule_value(key, on=day)  # raises RuleNotFound naming the key and the day
     base, s5, s4, s3, s2, min_stars = rules
     if record_id is None:
-        score = Decimal(base).quantize(scoring.CENT)
+        score = Decimal(base).quantize(scoring.CENT, ROUND_HALF_UP)
         stars = scoring.stars_for(score, scoring.Bands(stars_5=s5, stars_4=s4, stars_3=s3, stars_2=s2))
     bans = [
         Ban(

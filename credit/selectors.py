@@ -2,7 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -53,7 +53,7 @@ def score_bands(*, on: datetime.date) -> scoring.Bands:
 
 
 def base_score(*, on: datetime.date) -> Decimal:
-    return rule_value("credit.base_score", on=on).quantize(scoring.CENT)
+    return rule_value("credit.base_score", on=on).quantize(scoring.CENT, ROUND_HALF_UP)
 
 
 # --- Records ------------------------------------------------------------------------------------

@@ -73,12 +73,13 @@ logger = logging.getLogger(__name__)
 
 
 def _expert_region(user: User) -> str:
+    """The region of the expert pool the person serves in; only experts have personal records."""
     membership = (
         user.memberships.filter(role=Role.EXPERT, is_active=True).select_related("organisation").first()
-        if hasattr(user, "memberships")
-        else None
     )
-    return membership.organisation.region_code if membership else ""
+    if membership is None:
+        raise NotACreditParty()
+    return membership.organisation.region_code
 
 
 def ensure_credit_record(party) -> CreditRecord:
@@ -107,6 +108,8 @@ def ensure_credit_record(party) -> CreditRecord:
 
 def _rule(rule) -> CreditRule:
     if isinstance(rule, CreditRule):
+        if not rule.is_active:
+            raise CreditRuleNotFound()
         return rule
     found = CreditRule.objects.filter(code=rule, is_active=True).first()
     if found is None:
@@ -552,6 +555,8 @@ def import_feed(
     if not source_name:
         raise ReasonsRequired(_("Name the source of the feed (e.g. Credit China)."))
     sha256 = check_upload(upload, types=FEED_TYPES)
+    with connection.cursor() as cursor:  # the same file imported twice at once: the second waits
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"credit-feed:{sha256}"])
     previous = CreditImport.objects.filter(sha256=sha256).first()
     if previous is not None:
         raise FeedAlreadyImported(

@@ -20,9 +20,15 @@ def _upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are rendered when read: read them on an English page (the last test reads both)."""
+    with translation.override("en"):
+        yield
+
+
 def _rejected(upload, **options) -> UploadRejected:
-    # The message is rendered when the error is raised: raise it on an English page.
-    with translation.override("en"), pytest.raises(UploadRejected) as error:
+    with pytest.raises(UploadRejected) as error:
         check_upload(upload, **options)
     assert error.value.status == 400
     return error.value
@@ -123,3 +129,17 @@ def test_a_binary_file_named_csv_is_rejected_as_a_feed():
 
 def test_documents_are_pdf_and_images_only():
     assert set(DOCUMENT_TYPES) == {".pdf", ".png", ".jpg", ".jpeg"}
+
+
+def test_a_refusal_is_rendered_in_the_language_of_whoever_reads_it():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import translation
+
+    from common.uploads import UploadRejected, check_upload
+
+    with translation.override("en"), pytest.raises(UploadRejected) as error:
+        check_upload(SimpleUploadedFile("empty.pdf", b""))
+    with translation.override("zh-hans"):
+        assert str(error.value.message) == "文件“empty.pdf”是空的。"
+    with translation.override("en"):
+        assert str(error.value.message) == "The file “empty.pdf” is empty."

@@ -367,3 +367,25 @@ def test_an_expiry_schedules_the_recomputation_of_the_record(db, django_capture_
     with django_capture_on_commit_callbacks() as callbacks:
         services.expire_blacklist_entries()
     assert len(callbacks) == 1
+
+
+def test_a_user_who_is_no_expert_has_no_personal_credit_record(db):
+    from credit.exceptions import NotACreditParty
+    from credit.models import CreditRecord
+    from tests.accounts.factories import UserFactory
+
+    with pytest.raises(NotACreditParty):
+        services.ensure_credit_record(UserFactory())
+    assert not CreditRecord.objects.exists()
+
+
+def test_a_retired_rule_passed_as_an_object_is_refused(supplier):
+    from credit.exceptions import CreditRuleNotFound
+    from credit.models import CreditEvent, CreditRule
+
+    rule = CreditRule.objects.get(code="supplier.late_delivery")
+    CreditRule.objects.filter(pk=rule.pk).update(is_active=False)
+    rule.refresh_from_db()
+    with pytest.raises(CreditRuleNotFound):
+        services.record_event(supplier, rule)
+    assert not CreditEvent.objects.exists()
