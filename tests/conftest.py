@@ -22,6 +22,13 @@ def celery_worker(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded and generated files (decision documents, feeds, demo PDFs) go to the test's own
+    folder, never into var/media of the development server."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Demo data hashes dozens of passwords; tests do not need PBKDF2's cost (production keeps it)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,11 +9,6 @@ from tests.accounts.factories import OrganisationFactory
 from .factories import supplier as make_supplier
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def supplier(db):
     return make_supplier(region_code="330400")
