@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, Role, User
@@ -96,6 +96,22 @@ def public_records(query: str = "") -> QuerySet[CreditRecord]:
             | Q(person__name_en__icontains=query)
         )
     return qs.order_by("-score", "pk")
+
+
+@dataclass(frozen=True)
+class StarsBar:
+    stars: int
+    count: int
+    share: float  # of the largest bar, 0..1, for drawing
+
+
+def stars_distribution() -> list[StarsBar]:
+    """How many parties have each number of stars (5 down to 1), in one query."""
+    counts = dict(CreditRecord.objects.values_list("stars").annotate(n=Count("pk")).order_by())
+    largest = max(counts.values(), default=0) or 1
+    return [
+        StarsBar(stars=n, count=counts.get(n, 0), share=counts.get(n, 0) / largest) for n in range(5, 0, -1)
+    ]
 
 
 def access_public_record(pk) -> CreditRecord:

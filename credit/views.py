@@ -42,7 +42,8 @@ def index(request: HttpRequest) -> HttpResponse:
     """Every party's credit at a glance, searchable by name or code."""
     form, query = _query(request)
     page = _page(request, selectors.public_records(query))
-    return render(request, "credit/index.html", {"form": form, "page": page, "query": query})
+    context = {"form": form, "page": page, "query": query, "distribution": selectors.stars_distribution()}
+    return render(request, "credit/index.html", context)
 
 
 @require_GET

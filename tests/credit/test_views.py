@@ -226,10 +226,13 @@ def test_public_index_query_count(world, client, django_assert_num_queries):
         ExpertRecordFactory()
     url = reverse("credit:index")
     _warm(client, url)
-    # count, the page of records with their organisation or expert
-    with django_assert_num_queries(2):
+    # count, the page of records with their organisation or expert, the stars distribution
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert len(response.context["page"]) == CreditRecord.objects.count() >= 9
+    bars = {bar.stars: bar.count for bar in response.context["distribution"]}
+    assert sum(bars.values()) == CreditRecord.objects.count()
+    assert bars[4] == CreditRecord.objects.filter(stars=4).count()
 
 
 def test_public_blacklist_query_count(world, client, django_assert_num_queries):
