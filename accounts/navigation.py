@@ -12,10 +12,11 @@ PUBLIC = [
     (_("Audit chain"), "audit:chain"),
 ]
 OWN_CREDIT = (_("My credit record"), "credit:mine")
+PROJECTS = (_("Projects"), "procurement:projects")
 
 ROLE_NAVIGATION: dict[str, list] = {
-    Role.PURCHASER_CLERK: [OWN_CREDIT],
-    Role.PURCHASER_APPROVER: [OWN_CREDIT],
+    Role.PURCHASER_CLERK: [PROJECTS, OWN_CREDIT],
+    Role.PURCHASER_APPROVER: [PROJECTS, OWN_CREDIT],
     Role.AGENCY_OFFICER: [OWN_CREDIT],
     Role.SUPPLIER_REPRESENTATIVE: [OWN_CREDIT],
     Role.EXPERT: [OWN_CREDIT],

@@ -1,0 +1,58 @@
+"""Pure permission predicates of the procurement app."""
+
+from accounts.models import Role, User
+from accounts.policies import acting_membership, region_covers
+
+from .models import Project
+
+# Who may open a project's page: its purchaser's clerks and approvers, and regulators of its region.
+PURCHASER_ROLES = frozenset({Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER})
+
+
+def can_view_project(user: User, project: Project) -> bool:
+    membership = acting_membership(user)
+    if membership is None:
+        return False
+    if membership.role in PURCHASER_ROLES:
+        return membership.organisation_id == project.purchaser_id
+    if membership.role == Role.REGULATOR:
+        return region_covers(membership.organisation.region_code, project.purchaser.region_code)
+    return False
+
+
+def can_submit_project(user: User, project: Project) -> bool:
+    membership = acting_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.PURCHASER_CLERK
+        and membership.organisation_id == project.purchaser_id
+        and project.status == Project.Status.DRAFT
+    )
+
+
+def is_approver_of(user: User, project: Project) -> bool:
+    membership = acting_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.PURCHASER_APPROVER
+        and membership.organisation_id == project.purchaser_id
+    )
+
+
+def can_approve_project(user: User, project: Project) -> bool:
+    """The page's "approve" button: an approver of the purchaser who did not draft the project and
+    has not yet decided a level of this submission (the service checks the rest)."""
+    return (
+        project.status == Project.Status.PENDING_APPROVAL
+        and is_approver_of(user, project)
+        and project.drafted_by_id != user.pk
+        and not any(
+            decision.round == project.submission_round and decision.approver_id == user.pk
+            for decision in project.approval_decisions.all()
+        )
+    )
+
+
+def can_file_project(user: User) -> bool:
+    membership = acting_membership(user)
+    return membership is not None and membership.role == Role.PURCHASER_CLERK
