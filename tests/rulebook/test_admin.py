@@ -38,7 +38,7 @@ def admin_client(operator, login):
 
 def rule_form(**fields) -> dict:
     data = {
-        "key": "public_tender.min_days_notice_to_deadline",
+        "key": "test.min_days_notice_to_deadline",
         "name_zh": "公开招标：招标公告至投标截止的最少天数",
         "name_en": "Public tender: minimum days from notice to bid deadline",
         "value": "20",
@@ -86,9 +86,9 @@ def test_rule_list_query_count_does_not_grow_with_rows(admin_client, django_asse
 
 
 def test_operator_searches_rules_by_chinese_name(admin_client):
-    RuleFactory(key="test.bond", name_zh="投标保证金上限")
-    RuleFactory(key="test.panel", name_zh="评标委员会人数")
-    response = admin_client.get(reverse(CHANGELIST), {"q": "保证金"})
+    RuleFactory(key="test.bond", name_zh="测试保证金上限")
+    RuleFactory(key="test.panel", name_zh="测试评标委员会人数")
+    response = admin_client.get(reverse(CHANGELIST), {"q": "测试保证金"})
     assert response.status_code == 200
     assert [r.key for r in response.context["cl"].result_list] == ["test.bond"]
 
@@ -113,7 +113,7 @@ def test_staff_without_a_verified_second_factor_cannot_open_the_rulebook(operato
 def test_operator_adds_a_rule_and_the_addition_is_audited(admin_client, operator):
     response = admin_client.post(reverse(ADD), rule_form())
     assert response.status_code == 302, form_error_codes(response)
-    rule = Rule.objects.get(key="public_tender.min_days_notice_to_deadline")
+    rule = Rule.objects.get(key="test.min_days_notice_to_deadline")
     assert rule.value == Decimal("20")
     assert rule.effective_from == D(2015, 3, 1)
     event = AuditEvent.objects.get(action="rulebook.rule_added")
@@ -121,27 +121,27 @@ def test_operator_adds_a_rule_and_the_addition_is_audited(admin_client, operator
 
 
 def test_a_backdated_new_version_is_refused_with_a_form_error(admin_client):
-    RuleFactory(key="public_tender.min_days_notice_to_deadline", effective_from=D(2015, 3, 1))
+    RuleFactory(key="test.min_days_notice_to_deadline", effective_from=D(2015, 3, 1))
     yesterday = (timezone.localdate() - DAY).isoformat()
     response = admin_client.post(reverse(ADD), rule_form(value="25", effective_from=yesterday))
     assert response.status_code == 200
     assert form_error_codes(response) == {"rule_backdated"}
-    assert Rule.objects.filter(key="public_tender.min_days_notice_to_deadline").count() == 1
+    assert Rule.objects.filter(key="test.min_days_notice_to_deadline").count() == 1
 
 
 def test_a_new_version_from_tomorrow_is_accepted(admin_client):
-    RuleFactory(key="public_tender.min_days_notice_to_deadline", effective_from=D(2015, 3, 1))
+    RuleFactory(key="test.min_days_notice_to_deadline", effective_from=D(2015, 3, 1))
     tomorrow = (timezone.localdate() + DAY).isoformat()
     response = admin_client.post(reverse(ADD), rule_form(value="25", effective_from=tomorrow))
     assert response.status_code == 302
-    assert Rule.objects.filter(key="public_tender.min_days_notice_to_deadline").count() == 2
+    assert Rule.objects.filter(key="test.min_days_notice_to_deadline").count() == 2
 
 
 def test_a_negative_value_is_refused_in_the_form(admin_client):
     response = admin_client.post(reverse(ADD), rule_form(value="-1"))
     assert response.status_code == 200
     assert "negative_value" in form_error_codes(response)
-    assert not Rule.objects.filter(key="public_tender.min_days_notice_to_deadline").exists()
+    assert not Rule.objects.filter(key="test.min_days_notice_to_deadline").exists()
 
 
 # --- Rules in force are frozen ----------------------------------------------------------------

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def notice_days():
     """A rule with two versions: 20 days from 2015-03-01, 25 days from 2025-01-01."""
-    old = RuleFactory(key="public_tender.min_days_notice_to_deadline", value=20, effective_from=D(2015, 3, 1))
-    new = RuleFactory(key="public_tender.min_days_notice_to_deadline", value=25, effective_from=D(2025, 1, 1))
+    old = RuleFactory(key="test.min_days_notice_to_deadline", value=20, effective_from=D(2015, 3, 1))
+    new = RuleFactory(key="test.min_days_notice_to_deadline", value=25, effective_from=D(2025, 1, 1))
     return old, new
 
 
@@ -39,38 +39,38 @@ def notice_days():
     ],
 )
 def test_rule_is_the_version_in_force_on_the_date(notice_days, on, expected):
-    assert selectors.rule_value("public_tender.min_days_notice_to_deadline", on=on) == expected
+    assert selectors.rule_value("test.min_days_notice_to_deadline", on=on) == expected
 
 
 def test_rule_returns_the_row_with_its_legal_basis(notice_days):
     old, _ = notice_days
-    found = selectors.rule("public_tender.min_days_notice_to_deadline", on=D(2020, 1, 1))
+    found = selectors.rule("test.min_days_notice_to_deadline", on=D(2020, 1, 1))
     assert found.pk == old.pk
     assert found.legal_basis_zh == old.legal_basis_zh
 
 
 def test_rule_value_is_a_decimal(notice_days):
-    value = selectors.rule_value("public_tender.min_days_notice_to_deadline", on=D(2020, 1, 1))
+    value = selectors.rule_value("test.min_days_notice_to_deadline", on=D(2020, 1, 1))
     assert isinstance(value, Decimal)
 
 
 def test_a_lookup_is_one_query(notice_days, django_assert_num_queries):
     with django_assert_num_queries(1):
-        selectors.rule_value("public_tender.min_days_notice_to_deadline", on=D(2026, 1, 1))
+        selectors.rule_value("test.min_days_notice_to_deadline", on=D(2026, 1, 1))
 
 
 def test_rule_before_its_first_version_is_not_found(notice_days):
     with pytest.raises(RuleNotFound) as raised:
-        selectors.rule("public_tender.min_days_notice_to_deadline", on=D(2015, 2, 28))
+        selectors.rule("test.min_days_notice_to_deadline", on=D(2015, 2, 28))
     error = raised.value
     assert error.code == "rule_not_found"
     assert error.status == 404
-    assert error.params == {"key": "public_tender.min_days_notice_to_deadline", "date": "2015-02-28"}
+    assert error.params == {"key": "test.min_days_notice_to_deadline", "date": "2015-02-28"}
     with translation.override("en"):
-        assert str(error) == "No rule “public_tender.min_days_notice_to_deadline” is in force on 2015-02-28."
+        assert str(error) == "No rule “test.min_days_notice_to_deadline” is in force on 2015-02-28."
     with translation.override("zh-hans"):
         message = str(error)
-    assert "public_tender.min_days_notice_to_deadline" in message
+    assert "test.min_days_notice_to_deadline" in message
     assert "2015-02-28" in message
     assert "规则" in message
 
@@ -104,7 +104,7 @@ def test_a_later_rule_change_does_not_alter_a_past_decision():
 
 
 def test_rule_int_gives_an_int_for_whole_units(notice_days):
-    value = selectors.rule_int("public_tender.min_days_notice_to_deadline", on=D(2025, 1, 1))
+    value = selectors.rule_int("test.min_days_notice_to_deadline", on=D(2025, 1, 1))
     assert value == 25
     assert type(value) is int
 
