@@ -19,6 +19,7 @@ SECOND_FACTOR_EXEMPT_NAMES = (
     "credit:blacklist",
     "credit:red_list",
     "credit:rules",
+    "notices:list",
 )
 
 

@@ -7,6 +7,7 @@ from .models import Role
 # (label, URL name). Only pages that exist are listed.
 COMMON = [(_("Workspace"), "accounts:workspace"), (_("Inbox"), "accounts:inbox")]
 PUBLIC = [
+    (_("Notices"), "notices:list"),
     (_("Credit"), "credit:index"),
     (_("Blacklist"), "credit:blacklist"),
     (_("Audit chain"), "audit:chain"),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("credit/", include("credit.urls")),
     path("procurement/", include("procurement.urls")),
+    path("notices/", include("procurement.notice_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),

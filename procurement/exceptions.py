@@ -68,3 +68,8 @@ class InvalidTransition(Conflict):
 class CommentRequired(InvalidInput):
     code = "comment_required"
     default_message = _("Say why the project is returned.")
+
+
+class NoticeNotFound(NotFound):
+    code = "notice_not_found"
+    default_message = _("No such notice.")

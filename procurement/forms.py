@@ -1,9 +1,11 @@
 """The project pages' forms: edge validation only; the services decide."""
 
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, FundingSource, Method
+from .models import Category, FundingSource, Method, Notice
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -86,3 +88,42 @@ class CommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={**_TEXT, "rows": 2})
     )
+
+
+def _blank(choices):
+    return [("", _("All"))] + list(choices)
+
+
+class NoticeFilterForm(forms.Form):
+    """The public notice list's filters and its keyset cursor ("after": published_at|id)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=_blank(Notice.Kind.choices))
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=_blank(Category.choices))
+    method = forms.ChoiceField(label=_("Method"), required=False, choices=_blank(Method.choices))
+    region = forms.RegexField(
+        label=_("Region code"),
+        required=False,
+        regex=r"^[0-9]{6}$",
+        error_messages={"invalid": _("An administrative region code has six digits, e.g. 330400.")},
+    )
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "category", "method"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["region"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "inputmode": "numeric"}
+        )
+
+    def clean_after(self):
+        value = self.cleaned_data["after"]
+        if not value:
+            return None
+        stamp, _sep, pk = value.rpartition("|")
+        try:
+            return datetime.datetime.fromisoformat(stamp), int(pk)
+        except ValueError:
+            raise forms.ValidationError(
+                _("This page link is broken; start from the first page."), code="cursor"
+            ) from None

@@ -108,6 +108,7 @@ class Project(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    intention_published_on = models.DateField(_("procurement intention published on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("procurement project")
@@ -242,3 +243,57 @@ class ApprovalDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project.reference} L{self.level} {self.decision}"
+
+
+class Notice(TimeStampedModel):
+    """A public notice (公告) of a project: readable by anyone once published, never edited after;
+    a change is a correction notice that points at the one it corrects."""
+
+    class Kind(models.TextChoices):
+        INTENTION = "intention", _("Procurement intention")
+        TENDER = "tender", _("Tender notice")
+        SINGLE_SOURCE = "single_source", _("Single-source justification")
+        CORRECTION = "correction", _("Correction notice")
+        TERMINATION = "termination", _("Termination notice")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="notices"
+    )
+    kind = models.CharField(_("kind of notice"), max_length=16, choices=Kind.choices)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    body_zh = models.TextField(_("text (Chinese)"))
+    body_en = models.TextField(_("text (English)"))
+    # Copied from the project for the public list's filters (a notice never changes once published).
+    region_code = models.CharField(_("administrative region code"), max_length=6)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    method = models.CharField(_("procurement method"), max_length=32, choices=Method.choices)
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="notice_keyset"),
+            models.Index(fields=["kind", "-published_at", "-id"], name="notice_kind_keyset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title_zh}"
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _in_english() else self.title_zh
+
+    @property
+    def body(self) -> str:
+        return self.body_en if _in_english() else self.body_zh

@@ -9,7 +9,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ from .exceptions import (
     NotPurchaserClerk,
     OwnProjectApproval,
 )
-from .models import ApprovalDecision, Category, Lot, Project, ReferenceCounter, can_transition
+from .models import ApprovalDecision, Category, Lot, Notice, Project, ReferenceCounter, can_transition
 
 CENT = Decimal("0.01")
 
@@ -245,9 +246,11 @@ def approve_project(project_id: int, *, actor: User, comment: str = "") -> Proje
     if final:
         _transition(project, Project.Status.APPROVED)
         project.approved_at = timezone.now()
-        fields += ["status", "approved_at"]
+        project.intention_published_on = timezone.localdate()
+        fields += ["status", "approved_at", "intention_published_on"]
     project.save(update_fields=fields)
     if final:
+        _publish_intention(project)
         notify(
             [project.drafted_by],
             subject=format_lazy(_("Project approved: {reference}"), reference=project.reference),
@@ -268,9 +271,49 @@ def approve_project(project_id: int, *, actor: User, comment: str = "") -> Proje
         actor=actor,
         organisation=project.purchaser,
         target=project,
-        data={"round": project.submission_round, "level": level, "of": project.approval_levels},
+        data={"round": project.submission_round, "level": level, "of": project.approval_levels}
+        | ({"intention_notice": project.notices.get(kind=Notice.Kind.INTENTION).pk} if final else {}),
     )
     return project
+
+
+def _both_languages(template: str, context: dict) -> tuple[str, str]:
+    texts = []
+    for code in ("zh-hans", "en"):
+        with translation.override(code):
+            texts.append(render_to_string(template, context).strip())
+    return texts[0], texts[1]
+
+
+def _publish_intention(project: Project) -> Notice:
+    """The procurement intention (采购意向), published when the project is approved: the tender
+    notice may follow the rulebook's intention.min_days_before_tender days later."""
+    today = timezone.localdate()
+    earliest = today + datetime.timedelta(days=int(rule_value("intention.min_days_before_tender", on=today)))
+    context = {"project": project, "lots": list(project.lots.order_by("number")), "earliest_tender": earliest}
+    body_zh, body_en = _both_languages("procurement/notices/intention.txt", context)
+    notice = Notice.objects.create(
+        project=project,
+        kind=Notice.Kind.INTENTION,
+        title_zh=f"{project.purchaser.name_zh}{project.title_zh}采购意向公开",
+        title_en=f"Procurement intention: {project.title_en or project.title_zh} "
+        f"({project.purchaser.name_en})",
+        body_zh=body_zh,
+        body_en=body_en,
+        region_code=project.purchaser.region_code,
+        category=project.category,
+        method=project.method,
+        published_at=timezone.now(),
+    )
+    return notice
+
+
+def earliest_tender_notice_day(project: Project) -> datetime.date | None:
+    """The first day a tender notice may be published (None before the intention is published)."""
+    if project.intention_published_on is None:
+        return None
+    days = int(rule_value("intention.min_days_before_tender", on=project.intention_published_on))
+    return project.intention_published_on + datetime.timedelta(days=days)
 
 
 @transaction.atomic

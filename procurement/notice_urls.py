@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import notice_views
+
+app_name = "notices"
+
+urlpatterns = [
+    path("", notice_views.notice_list, name="list"),
+    path("<int:notice_id>/", notice_views.notice_detail, name="detail"),
+]
