@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("accounts.api.urls")),
     path("audit/", include("audit.api.urls")),
     path("credit/", include("credit.api.urls")),
+    path("procurement/", include("procurement.api.urls")),
 ]
