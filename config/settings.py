@@ -341,7 +341,15 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
+FORMAT_MODULE_PATH = ["config.formats"]
 SPECTACULAR_SETTINGS = {
+    # Several models have a "status" field with different choices: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "procurement.models.Project.Status",
+        "CreditEventStatusEnum": "credit.models.CreditEvent.Status",
+        "BlacklistEntryStatusEnum": "credit.models.BlacklistEntry.Status",
+        "CreditAppealStatusEnum": "credit.models.CreditAppeal.Status",
+    },
     "TITLE": "Sunlight API",
     "DESCRIPTION": "Sunlight e-procurement platform: the REST API.",
     "VERSION": "1",
