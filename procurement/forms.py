@@ -24,6 +24,11 @@ class ProjectForm(forms.Form):
     description_zh = forms.CharField(
         label=_("Need and scope (Chinese)"), required=False, widget=forms.Textarea(attrs={**_TEXT, "rows": 3})
     )
+    description_en = forms.CharField(
+        label=_("Need and scope (English, optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 3}),
+    )
     category = forms.ChoiceField(
         label=_("Category"), choices=Category.choices, widget=forms.Select(attrs=_SELECT)
     )
@@ -60,6 +65,12 @@ class ProjectForm(forms.Form):
 
 class LotForm(forms.Form):
     title_zh = forms.CharField(label=_("Lot title"), max_length=200, widget=forms.TextInput(attrs=_TEXT))
+    title_en = forms.CharField(
+        label=_("Lot title (English, optional)"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs=_TEXT),
+    )
     budget = forms.DecimalField(
         label=_("Lot budget (CNY)"),
         min_value=0.01,

@@ -64,7 +64,9 @@ FORM = {
     "lots-INITIAL_FORMS": "0",
     "lots-MIN_NUM_FORMS": "1",
     "lots-MAX_NUM_FORMS": "20",
+    "description_en": "Desktops for the municipal schools' computer rooms.",
     "lots-0-title_zh": "第一包",
+    "lots-0-title_en": "Lot 1: desktops",
     "lots-0-budget": "500000.00",
     "lots-0-quantity_and_specification": "台式计算机 50 台",
     "lots-0-delivery_place": "嘉兴",
@@ -82,6 +84,10 @@ def test_a_clerk_files_a_two_lot_project_through_the_form(login, clerk):
     project = Project.objects.get()
     assert response.status_code == 302 and response.url == reverse("procurement:project", args=[project.pk])
     assert project.lots.count() == 2 and project.budget == Decimal("800000.00")
+    assert (
+        project.description_en.startswith("Desktops")
+        and project.lots.get(number=1).title_en == "Lot 1: desktops"
+    )
 
 
 def test_lots_that_do_not_add_up_show_the_translated_message_and_write_nothing(login, clerk):
