@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from common.admin import ReadOnlyAdmin
+
 from . import services
 from .forms import OrganisationAdminForm
 from .models import Membership, Notification, Organisation, User
@@ -160,19 +162,7 @@ if admin.site.is_registered(TOTPDevice):
     admin.site.unregister(TOTPDevice)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Login attempts stay visible to operators; lockouts are lifted by the audited action only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Login attempts stay visible to operators; lockouts are lifted by the audited action only.
 for _model in (AccessAttempt, AccessFailureLog, AccessLog):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)

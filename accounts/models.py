@@ -5,11 +5,11 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from common.i18n import in_english
 from common.models import TimeStampedModel
 
 
@@ -100,7 +100,7 @@ class Organisation(TimeStampedModel):
     @property
     def name(self) -> str:
         """The name in the active language."""
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
 
 class Role(models.TextChoices):
@@ -161,7 +161,7 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         """The person's name in the active language (the English name on English pages, if known)."""
-        if self.name_en and (get_language() or "").startswith("en"):
+        if self.name_en and in_english():
             return self.name_en
         return " ".join(part for part in (self.first_name, self.last_name) if part).strip()
 
@@ -253,8 +253,8 @@ class Notification(TimeStampedModel):
 
     @property
     def subject(self) -> str:
-        return self.subject_en if (get_language() or "").startswith("en") else self.subject_zh
+        return self.subject_en if in_english() else self.subject_zh
 
     @property
     def body(self) -> str:
-        return self.body_en if (get_language() or "").startswith("en") else self.body_zh
+        return self.body_en if in_english() else self.body_zh

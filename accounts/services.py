@@ -5,12 +5,13 @@ from collections.abc import Iterable
 from django.contrib.auth import login as django_login
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.diff import changes, snapshot
 from audit.services import record_event
+from common.i18n import in_both_languages
 
 from . import policies
 from .exceptions import InvalidSecondFactorCode, MembershipNotFound, NotOrganisationManager
@@ -303,18 +304,15 @@ def notify(
     ``subject`` and ``body`` are lazy translatable strings (gettext_lazy, or format_lazy for
     parameters): they are rendered once in Chinese and once in English.
     """
-    texts = {}
-    for code in ("zh-hans", "en"):
-        with translation.override(code):
-            texts[code] = (str(subject), str(body))
+    (subject_zh, body_zh), (subject_en, body_en) = in_both_languages(lambda: (str(subject), str(body)))
     notifications = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
-                subject_zh=texts["zh-hans"][0],
-                subject_en=texts["en"][0],
-                body_zh=texts["zh-hans"][1],
-                body_en=texts["en"][1],
+                subject_zh=subject_zh,
+                subject_en=subject_en,
+                body_zh=body_zh,
+                body_en=body_en,
                 link=link,
             )
             for user in recipients

@@ -3,21 +3,10 @@ appeals and imports are read-only: they change only through the credit services.
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin
+
 from . import services
 from .models import BlacklistEntry, CreditAppeal, CreditEvent, CreditImport, CreditRecord, CreditRule
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CreditRule)

@@ -21,10 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection, models
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
+from common.i18n import in_english
 from rulebook.selectors import rule_value
 
 from . import scoring, selectors
@@ -62,11 +62,11 @@ class Ban:
 
     @property
     def rule_name(self) -> str:
-        return self.rule_name_en if (get_language() or "").startswith("en") else self.rule_name_zh
+        return self.rule_name_en if in_english() else self.rule_name_zh
 
     @property
     def legal_basis(self) -> str:
-        return self.legal_basis_en if (get_language() or "").startswith("en") else self.legal_basis_zh
+        return self.legal_basis_en if in_english() else self.legal_basis_zh
 
 
 @dataclass(frozen=True)

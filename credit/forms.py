@@ -1,7 +1,11 @@
 """The credit pages' forms: edge validation only; the services decide."""
 
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from rulebook.selectors import rule_int
 
 from .models import CreditRecord, CreditRule, PartyKind
 from .selectors import penalty_rules
@@ -45,12 +49,17 @@ class PenaltyForm(forms.Form):
         label=_("Ban (years, for rules that ban)"),
         required=False,
         min_value=1,
-        max_value=3,
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, *args, record: CreditRecord, **kwargs):
         super().__init__(*args, **kwargs)
+        # The longest ban is the rulebook's (GPL art. 77: three years), read as of today.
+        longest = rule_int("credit.ban_max_years", on=timezone.localdate())
+        ban = self.fields["ban_years"]
+        ban.max_value = longest
+        ban.validators.append(MaxValueValidator(longest))
+        ban.widget.attrs["max"] = longest
         kinds = [record.kind] + ([PartyKind.AGENCY] if record.kind == PartyKind.PURCHASER else [])
         self.fields["rule"].queryset = penalty_rules().filter(party_kind__in=kinds)
 

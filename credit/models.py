@@ -13,16 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import in_english
 from common.models import TimeStampedModel
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
-
-
-def _in_english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class PartyKind(models.TextChoices):
@@ -130,11 +126,11 @@ class CreditRule(TimeStampedModel):
 
     @property
     def name(self) -> str:
-        return self.name_en if _in_english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
     @property
     def legal_basis(self) -> str:
-        return self.legal_basis_en if _in_english() else self.legal_basis_zh
+        return self.legal_basis_en if in_english() else self.legal_basis_zh
 
     @property
     def lazy_name(self):
@@ -352,7 +348,7 @@ class BlacklistEntry(TimeStampedModel):
 
     @property
     def legal_basis(self) -> str:
-        return self.legal_basis_en if _in_english() else self.legal_basis_zh
+        return self.legal_basis_en if in_english() else self.legal_basis_zh
 
 
 class CreditAppeal(TimeStampedModel):
@@ -510,4 +506,4 @@ class CreditImportRow(models.Model):
 
     @property
     def message(self) -> str:
-        return self.message_en if _in_english() else self.message_zh
+        return self.message_en if in_english() else self.message_zh

@@ -25,7 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +34,7 @@ from accounts.policies import acting_membership, jurisdiction_prefix, region_cov
 from accounts.services import notify
 from audit import services as audit
 from audit.diff import changes, snapshot
+from common.i18n import in_both_languages
 from common.uploads import DOCUMENT_TYPES, FEED_TYPES, check_upload
 from rulebook.exceptions import CalendarNotCovered
 from rulebook.selectors import add_working_days, rule_int
@@ -424,11 +425,7 @@ def _both_languages(message) -> tuple[str, str]:
         def render() -> str:
             return str(message)
 
-    with translation.override("zh-hans"):
-        zh = render()
-    with translation.override("en"):
-        en = render()
-    return zh, en
+    return in_both_languages(render)
 
 
 def _parse_date(value: str, column: str) -> datetime.date:

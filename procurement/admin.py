@@ -2,38 +2,17 @@
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import ApprovalDecision, Lot, Project
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    actions = None
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class LotInline(admin.TabularInline):
+class LotInline(ReadOnlyInline):
     model = Lot
-    extra = 0
     fields = ["number", "title_zh", "budget", "sme_reserved"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ApprovalInline(LotInline):
+class ApprovalInline(ReadOnlyInline):
     model = ApprovalDecision
     fields = ["round", "level", "approver", "decision", "comment", "created_at"]
 

@@ -8,14 +8,10 @@ day it was submitted), so a later rulebook row never changes what was decided un
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import in_english
 from common.models import TimeStampedModel
-
-
-def _in_english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class Category(models.TextChoices):
@@ -134,11 +130,11 @@ class Project(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_en if _in_english() and self.title_en else self.title_zh
+        return self.title_en if in_english() and self.title_en else self.title_zh
 
     @property
     def description(self) -> str:
-        return self.description_en if _in_english() and self.description_en else self.description_zh
+        return self.description_en if in_english() and self.description_en else self.description_zh
 
     @property
     def next_level(self) -> int:
@@ -199,7 +195,7 @@ class Lot(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_en if _in_english() and self.title_en else self.title_zh
+        return self.title_en if in_english() and self.title_en else self.title_zh
 
 
 class ApprovalDecision(TimeStampedModel):
@@ -292,8 +288,8 @@ class Notice(TimeStampedModel):
 
     @property
     def title(self) -> str:
-        return self.title_en if _in_english() else self.title_zh
+        return self.title_en if in_english() else self.title_zh
 
     @property
     def body(self) -> str:
-        return self.body_en if _in_english() else self.body_zh
+        return self.body_en if in_english() else self.body_zh

@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.policies import acting_membership
 from accounts.services import notify
 from audit import services as audit
+from common.i18n import in_both_languages
 from rulebook.selectors import rule_value
 
 from . import methods, policies, selectors
@@ -277,21 +278,15 @@ def approve_project(project_id: int, *, actor: User, comment: str = "") -> Proje
     return project
 
 
-def _both_languages(template: str, context: dict) -> tuple[str, str]:
-    texts = []
-    for code in ("zh-hans", "en"):
-        with translation.override(code):
-            texts.append(render_to_string(template, context).strip())
-    return texts[0], texts[1]
-
-
 def _publish_intention(project: Project) -> Notice:
     """The procurement intention (采购意向), published when the project is approved: the tender
     notice may follow the rulebook's intention.min_days_before_tender days later."""
     today = timezone.localdate()
     earliest = today + datetime.timedelta(days=int(rule_value("intention.min_days_before_tender", on=today)))
     context = {"project": project, "lots": list(project.lots.order_by("number")), "earliest_tender": earliest}
-    body_zh, body_en = _both_languages("procurement/notices/intention.txt", context)
+    body_zh, body_en = in_both_languages(
+        lambda: render_to_string("procurement/notices/intention.txt", context).strip()
+    )
     notice = Notice.objects.create(
         project=project,
         kind=Notice.Kind.INTENTION,

@@ -13,9 +13,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Floor
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from common.i18n import in_english
 from common.models import TimeStampedModel
 
 RULE_KEY_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
@@ -29,10 +29,6 @@ validate_rule_key = RegexValidator(
 
 # Units whose values are whole numbers (checked by the database); Rule.Unit values.
 WHOLE_NUMBER_UNITS = ("days", "working_days", "count", "years")
-
-
-def _in_english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 class Rule(TimeStampedModel):
@@ -122,12 +118,12 @@ class Rule(TimeStampedModel):
     @property
     def name(self) -> str:
         """The name in the active language."""
-        return self.name_en if _in_english() else self.name_zh
+        return self.name_en if in_english() else self.name_zh
 
     @property
     def legal_basis(self) -> str:
         """The legal basis in the active language."""
-        return self.legal_basis_en if _in_english() else self.legal_basis_zh
+        return self.legal_basis_en if in_english() else self.legal_basis_zh
 
     def is_in_force_on(self, day: datetime.date) -> bool:
         """True once the row has taken effect; a row in force on `today` is frozen."""
@@ -166,4 +162,4 @@ class CalendarOverride(TimeStampedModel):
     @property
     def reason(self) -> str:
         """The reason in the active language."""
-        return self.reason_en if _in_english() else self.reason_zh
+        return self.reason_en if in_english() else self.reason_zh
