@@ -158,6 +158,7 @@ CELERY_TASK_ROUTES = {
     "accounts.*": {"queue": "default"},
     "audit.*": {"queue": "default"},
     "credit.*": {"queue": "default"},
+    "procurement.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -190,6 +191,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"queue": "default"},
     },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
+    # Bid deadlines: each has its job; this sweep catches a job that was lost (idempotent).
+    "procurement-close-due-bidding": {
+        "task": "procurement.close_due_bidding",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
         "schedule": crontab(minute="*/15"),
@@ -346,6 +353,9 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field with different choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "procurement.models.Project.Status",
+        "LotStatusEnum": "procurement.models.Lot.Status",
+        "TenderDocumentStatusEnum": "procurement.models.TenderDocument.Status",
+        "RegulatorApprovalStatusEnum": "procurement.models.RegulatorApproval.Status",
         "CreditEventStatusEnum": "credit.models.CreditEvent.Status",
         "BlacklistEntryStatusEnum": "credit.models.BlacklistEntry.Status",
         "CreditAppealStatusEnum": "credit.models.CreditAppeal.Status",

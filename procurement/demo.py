@@ -1,26 +1,32 @@
 """Demo procurement projects: in each of the four demo regions one draft, one awaiting approval and
-one approved, filed, submitted and approved through procurement.services like real ones.
+one approved (some of them entrusted or already tendering), taken there through
+procurement.services like real ones.
 
 Approval needs as many distinct approvers as the amount's levels (the drafter never approves), and
 the demo accounts give each purchaser one approver, so this demo adds two more per purchaser:
 {region}_approver2 (deputy director) and {region}_approver3 (director), with the second factor
 like every approver. Levels are decided in that order: approver, approver2, approver3.
 
-- Jiaxing: computers for teaching (two lots, inquiry band, approved at both levels); school
+- Jiaxing: computers for teaching (two lots, inquiry band, approved at both levels, entrusted to
+  the Jiahe agency, tender notice published); school
   property services (public tender, awaiting level 1); smart-classroom displays (draft).
-- Mianyang: primary-care medical equipment (public tender, approved at three levels); medical
+- Mianyang: primary-care medical equipment (public tender, approved at three levels, entrusted to
+  the Fujiang agency, tender documents drafted); medical
   waste collection (returned once for the market research, resubmitted, awaiting); hospital
   information system maintenance (below the threshold, draft).
 - Zhengzhou: law-enforcement vehicles (below the threshold, approved); office property services
   (competitive consultation band, level 1 passed, awaiting level 2); bus shelter cleaning (draft).
-- Yuxi: soil testing instruments (inquiry band, approved); plant-protection drones (public tender,
+- Yuxi: soil testing instruments (inquiry band, approved, entrusted, tender notice published);
+  plant-protection drones (public tender,
   awaiting); the agricultural information platform's maintenance (draft).
 
 The method is the rulebook's default for the category and budget. A project whose Chinese title
-the purchaser already has is skipped, so the demo is safe to load again (and a demo project someone
-has since moved on is left as it is).
+the purchaser already has is not filed again, so the demo is safe to load again; an approved one
+is taken on to its stage (a demo project someone has since moved on is left as it is).
 """
 
+import datetime
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,9 +37,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import demo as accounts_demo
 from accounts import services as accounts_services
 from accounts.models import Membership, Organisation, Role, User
+from common.exceptions import DomainError
 
 from . import methods, services
-from .models import Project
+from .models import Notice, Project
+
+logger = logging.getLogger(__name__)
 
 # Extra approvers per purchaser: (username suffix, name zh, name en, approval limit in CNY).
 EXTRA_APPROVERS = [
@@ -41,6 +50,10 @@ EXTRA_APPROVERS = [
     ("approver3", "吴海燕", "Wu Haiyan", 50_000_000),
 ]
 APPROVER_ORDER = ("approver", "approver2", "approver3")
+APPROVED_STAGES = ("approved", "entrusted", "tendering")
+ENTRUSTMENT_SCOPE = (
+    "组织实施本项目采购活动：编制采购文件、发布公告、组织开标评标、发布结果公告、协助签订合同。"
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +77,8 @@ class DemoProject:
     description_zh: str
     description_en: str
     lots: list[DemoLot]
-    # "draft", "pending" (levels_passed levels approved) or "approved"
+    # "draft", "pending" (levels_passed levels approved), "approved", "entrusted" (to the region's
+    # agency, documents drafted) or "tendering" (tender notice published)
     stage: str = "draft"
     levels_passed: int = 0
     returned_with: str = ""  # returned once with this comment, then resubmitted
@@ -104,7 +118,7 @@ PROJECTS: dict[str, list[DemoProject]] = {
                     sme_reserved=True,
                 ),
             ],
-            stage="approved",
+            stage="tendering",
             green_requirement=True,
             comments=["预算已列入年度部门预算，同意。", "同意按询价方式采购。"],
         ),
@@ -187,7 +201,7 @@ PROJECTS: dict[str, list[DemoProject]] = {
                     "合同签订后 45 日内",
                 ),
             ],
-            stage="approved",
+            stage="entrusted",
             comments=["设备配置符合基层卫生院建设标准。", "同意。", "同意公开招标。"],
         ),
         DemoProject(
@@ -329,7 +343,7 @@ PROJECTS: dict[str, list[DemoProject]] = {
                     sme_reserved=True,
                 ),
             ],
-            stage="approved",
+            stage="tendering",
             comments=["同意。", "同意按询价方式采购。"],
         ),
         DemoProject(
@@ -466,12 +480,39 @@ def _file(prefix: str, purchaser: Organisation, spec: DemoProject) -> Project:
         approver = _acting_for(f"{prefix}_approver", purchaser)
         services.return_project(project.pk, actor=approver, comment=spec.returned_with)
         project = services.submit_project(project.pk, actor=clerk)
-    levels = project.approval_levels if spec.stage == "approved" else spec.levels_passed
+    levels = project.approval_levels if spec.stage in APPROVED_STAGES else spec.levels_passed
     for level in range(levels):
         approver = _acting_for(f"{prefix}_{APPROVER_ORDER[level]}", purchaser)
         comment = spec.comments[level] if level < len(spec.comments) else ""
         project = services.approve_project(project.pk, actor=approver, comment=comment)
     return project
+
+
+def _advance(prefix: str, purchaser: Organisation, project: Project, spec: DemoProject) -> None:
+    """Entrust an approved project to the region's agency, draft its documents from the standard
+    template and, for "tendering", publish the tender notice.
+
+    The procurement intention must be public 30 days before the tender notice; the demo dates the
+    approval and the intention 40 days back, as if the project had been approved then, so that its
+    tender is open today. A deadline the working-day calendar does not cover yet (a year not
+    declared) leaves the project entrusted with its draft.
+    """
+    if spec.stage not in ("entrusted", "tendering") or project.status != Project.Status.APPROVED:
+        return
+    clerk = _acting_for(f"{prefix}_clerk", purchaser)
+    officer = User.objects.get(username=f"{prefix}_agency")
+    agency = officer.active_membership.organisation
+    back = timezone.now() - datetime.timedelta(days=40)
+    Project.objects.filter(pk=project.pk).update(approved_at=back, intention_published_on=back.date())
+    Notice.objects.filter(project=project, kind=Notice.Kind.INTENTION).update(published_at=back)
+    services.entrust_project(project.pk, actor=clerk, agency_id=agency.pk, scope=ENTRUSTMENT_SCOPE)
+    document = services.start_tender_documents(project.pk, actor=officer)
+    if spec.stage == "tendering" and document.bid_deadline is not None:
+        try:
+            with transaction.atomic():
+                services.publish_tender(project.pk, actor=officer)
+        except DomainError as error:
+            logger.warning("demo tender of %s not published: %s", project.reference, error)
 
 
 @transaction.atomic
@@ -483,8 +524,11 @@ def load() -> list[Project]:
             continue  # no demo accounts (load_demo runs accounts first)
         purchaser = _purchaser(prefix)
         _ensure_approvers(prefix, purchaser)
-        existing = set(Project.objects.filter(purchaser=purchaser).values_list("title_zh", flat=True))
+        existing = {p.title_zh: p for p in Project.objects.filter(purchaser=purchaser)}
         for spec in PROJECTS[prefix]:
-            if spec.title_zh not in existing:
-                created.append(_file(prefix, purchaser, spec))
+            project = existing.get(spec.title_zh)
+            if project is None:
+                project = _file(prefix, purchaser, spec)
+                created.append(project)
+            _advance(prefix, purchaser, project, spec)
     return created

@@ -93,6 +93,7 @@ class Project(TimeStampedModel):
     method = models.CharField(_("procurement method"), max_length=32, choices=Method.choices)
     method_justification = models.TextField(_("why this method"), blank=True)
     imported_products = models.BooleanField(_("buys imported products"), default=False)
+    imported_products_justification = models.TextField(_("why imported products"), blank=True)
     green_requirement = models.BooleanField(
         _("energy-saving or environmental-label requirement"), default=False
     )
@@ -105,11 +106,27 @@ class Project(TimeStampedModel):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
     intention_published_on = models.DateField(_("procurement intention published on"), null=True, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("entrusted to"),
+        on_delete=models.PROTECT,
+        related_name="entrusted_projects",
+        null=True,
+        blank=True,
+        help_text=_("The procurement agency, or the purchaser itself for its own procurement office."),
+    )
+    bid_deadline = models.DateTimeField(
+        _("bid deadline and opening time"), null=True, blank=True, db_index=True
+    )
+    single_source_notice_until = models.DateField(
+        _("single-source justification notice stands until"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("procurement project")
         verbose_name_plural = _("procurement projects")
         ordering = ["-created_at"]
+        permissions = [("run_tender", "Prepare the tender documents and publish the notices of a project")]
         indexes = [models.Index(fields=["purchaser", "status"], name="project_purchaser_status")]
         constraints = [
             models.CheckConstraint(
@@ -160,6 +177,15 @@ def can_transition(current: str, target: str) -> bool:
 
 
 class Lot(TimeStampedModel):
+    """A separately awarded part (标包). Its own states start when the tender notice is published;
+    the bidding, evaluation and contract apps move it on (DESIGN §2)."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Being prepared")
+        OPEN_FOR_BIDS = "open_for_bids", _("Open for bids")
+        OPENED = "opened", _("Bid deadline passed")
+        CANCELLED = "cancelled", _("Cancelled")
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="lots"
     )
@@ -171,6 +197,16 @@ class Lot(TimeStampedModel):
     delivery_place = models.CharField(_("place of delivery"), max_length=200)
     delivery_period = models.CharField(_("delivery period"), max_length=200)
     sme_reserved = models.BooleanField(_("reserved for small and micro enterprises"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREPARING)
+    bond_amount = models.DecimalField(
+        _("bid bond (CNY)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Copied from the published tender documents."),
+    )
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
 
     class Meta:
         verbose_name = _("lot")
@@ -181,6 +217,11 @@ class Lot(TimeStampedModel):
                 fields=["project", "number"],
                 name="lot_number_unique_in_project",
                 violation_error_code="duplicate_lot_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(bond_amount__isnull=True) | Q(bond_amount__gte=0),
+                name="lot_bond_not_negative",
+                violation_error_code="bond_negative",
             ),
             models.CheckConstraint(
                 condition=Q(budget__gt=0),
@@ -196,6 +237,19 @@ class Lot(TimeStampedModel):
     @property
     def title(self) -> str:
         return self.title_en if in_english() and self.title_en else self.title_zh
+
+
+# A lot's transitions in this app; the bidding, evaluation and contract apps extend the table.
+LOT_TRANSITIONS: dict[str, frozenset[str]] = {
+    Lot.Status.PREPARING: frozenset({Lot.Status.OPEN_FOR_BIDS, Lot.Status.CANCELLED}),
+    Lot.Status.OPEN_FOR_BIDS: frozenset({Lot.Status.OPENED, Lot.Status.CANCELLED}),
+    Lot.Status.OPENED: frozenset({Lot.Status.CANCELLED}),
+    Lot.Status.CANCELLED: frozenset(),
+}
+
+
+def can_transition_lot(current: str, target: str) -> bool:
+    return target in LOT_TRANSITIONS.get(current, frozenset())
 
 
 class ApprovalDecision(TimeStampedModel):
@@ -241,6 +295,170 @@ class ApprovalDecision(TimeStampedModel):
         return f"{self.project.reference} L{self.level} {self.decision}"
 
 
+class RegulatorApproval(TimeStampedModel):
+    """The regulator's approval a project needs before tendering: a method other than the
+    rulebook's default, or imported products. Requested when the purchaser approves the project."""
+
+    class Subject(models.TextChoices):
+        METHOD = "method", _("Procurement method")
+        IMPORTED_PRODUCTS = "imported_products", _("Imported products")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting the regulator")
+        APPROVED = "approved", _("Approved by the regulator")
+        REFUSED = "refused", _("Refused by the regulator")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="regulator_approvals"
+    )
+    subject = models.CharField(_("what is approved"), max_length=20, choices=Subject.choices)
+    justification = models.TextField(_("justification"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("regulator's comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("regulator approval")
+        verbose_name_plural = _("regulator approvals")
+        ordering = ["project", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "subject"],
+                name="regulator_approval_one_per_subject",
+                violation_error_code="already_requested",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="requested") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="regulator_approval_decided_has_decider",
+                violation_error_code="decider_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference} {self.subject} {self.status}"
+
+
+class Entrustment(TimeStampedModel):
+    """The purchaser's entrustment agreement (委托代理协议) with an agency, or with its own
+    procurement office (agency = the purchaser). Its PDF is generated once and never changes."""
+
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="entrustment"
+    )
+    agency = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    agreement_number = models.CharField(_("agreement number"), max_length=40, unique=True)
+    scope = models.TextField(_("scope of the entrustment"))
+    fee = models.DecimalField(_("agency fee (CNY)"), max_digits=18, decimal_places=2, null=True, blank=True)
+    signed_on = models.DateField(_("signed on"))
+    entrusted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entrusted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    document = models.FileField(_("agreement (PDF)"), upload_to="procurement/entrustments/%Y/")
+    sha256 = models.CharField(_("SHA-256 of the agreement"), max_length=64)
+
+    class Meta:
+        verbose_name = _("entrustment")
+        verbose_name_plural = _("entrustments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee__isnull=True) | Q(fee__gte=0),
+                name="entrustment_fee_not_negative",
+                violation_error_code="fee_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.agreement_number
+
+    @property
+    def is_own_office(self) -> bool:
+        return self.agency_id == self.project.purchaser_id
+
+
+class TenderDocument(TimeStampedModel):
+    """One version of a project's tender documents (采购文件). The agency edits the draft; publishing
+    freezes it with the SHA-256 of its PDF; an amendment is a new version that supersedes it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded by an amendment")
+
+    class EvaluationMethod(models.TextChoices):
+        LOWEST_PRICE = "lowest_price", _("Lowest evaluated price")
+        COMPREHENSIVE = "comprehensive", _("Comprehensive scoring")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="tender_documents"
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The standard template's sections, as edited (section key -> text); see procurement/templating.py.
+    sections = models.JSONField(_("sections"), default=dict)
+    qualification_items = models.JSONField(_("qualification requirements (pass/fail)"), default=list)
+    lot_requirements = models.JSONField(_("technical and commercial requirements per lot"), default=dict)
+    evaluation_method = models.CharField(
+        _("evaluation method"), max_length=16, choices=EvaluationMethod.choices
+    )
+    price_weight = models.DecimalField(
+        _("price weight (points)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    # Non-price criteria of comprehensive scoring: [{"name_zh", "name_en", "kind", "points"}].
+    criteria = models.JSONField(_("scoring criteria"), default=list)
+    # Bid bond per lot number: {"1": "20000.00"}.
+    bonds = models.JSONField(_("bid bonds per lot"), default=dict)
+    documents_from = models.DateField(_("documents obtainable from"), null=True, blank=True)
+    documents_until = models.DateField(_("documents obtainable until"), null=True, blank=True)
+    clarification_until = models.DateField(_("questions accepted until"), null=True, blank=True)
+    bid_deadline = models.DateTimeField(_("bid deadline and opening time"), null=True, blank=True)
+    opening_place = models.CharField(_("place of bid opening"), max_length=200, blank=True)
+    amendment_reason = models.TextField(_("what the amendment changes and why"), blank=True)
+    affects_bids = models.BooleanField(_("the amendment may affect bids"), default=False)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("prepared by"), on_delete=models.PROTECT, related_name="+"
+    )
+    pdf = models.FileField(_("documents (PDF)"), upload_to="procurement/tender-documents/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tender documents")
+        verbose_name_plural = _("tender documents")
+        ordering = ["project", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "version"],
+                name="tender_document_version_unique",
+                violation_error_code="duplicate_version",
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(status="draft"),
+                name="tender_document_one_draft",
+                violation_error_code="draft_exists",
+                violation_error_message=_("The project already has a draft of its tender documents."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (~Q(sha256="") & Q(published_at__isnull=False)),
+                name="tender_document_published_is_sealed",
+                violation_error_code="not_sealed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.reference} v{self.version}"
+
+
 class Notice(TimeStampedModel):
     """A public notice (公告) of a project: readable by anyone once published, never edited after;
     a change is a correction notice that points at the one it corrects."""
@@ -272,6 +490,14 @@ class Notice(TimeStampedModel):
         null=True,
         blank=True,
         related_name="corrections",
+    )
+    document = models.ForeignKey(
+        TenderDocument,
+        verbose_name=_("tender documents"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
     )
 
     class Meta:

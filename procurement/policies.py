@@ -1,9 +1,12 @@
 """Pure permission predicates of the procurement app."""
 
 from accounts.models import Role, User
+from accounts.permissions import has_object_permission
 from accounts.policies import acting_membership, region_covers
 
 from .models import Project
+
+RUN_TENDER = "procurement.run_tender"
 
 # Who may open a project's page: its purchaser's clerks and approvers, and regulators of its region.
 PURCHASER_ROLES = frozenset({Role.PURCHASER_CLERK, Role.PURCHASER_APPROVER})
@@ -17,7 +20,61 @@ def can_view_project(user: User, project: Project) -> bool:
         return membership.organisation_id == project.purchaser_id
     if membership.role == Role.REGULATOR:
         return region_covers(membership.organisation.region_code, project.purchaser.region_code)
+    if membership.role == Role.AGENCY_OFFICER:
+        return is_tender_officer(user, project)
     return False
+
+
+def is_tender_officer(user: User, project: Project) -> bool:
+    """An officer of the agency the project is entrusted to, holding the object permission the
+    entrustment granted (a later officer of the agency gets it when re-granted)."""
+    membership = acting_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.AGENCY_OFFICER
+        and project.agency_id is not None
+        and membership.organisation_id == project.agency_id
+        and has_object_permission(user, RUN_TENDER, project)
+    )
+
+
+def can_run_tender(user: User, project: Project) -> bool:
+    return project.status in (Project.Status.ENTRUSTED, Project.Status.TENDERING) and is_tender_officer(
+        user, project
+    )
+
+
+def is_clerk_of(user: User, project: Project) -> bool:
+    membership = acting_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.PURCHASER_CLERK
+        and membership.organisation_id == project.purchaser_id
+    )
+
+
+def can_entrust_project(user: User, project: Project) -> bool:
+    return project.status == Project.Status.APPROVED and is_clerk_of(user, project)
+
+
+def can_cancel_project(user: User, project: Project) -> bool:
+    """The purchaser's clerk until the tender is published; then the agency's officer (or the clerk)."""
+    if project.status == Project.Status.CANCELLED:
+        return False
+    if is_clerk_of(user, project):
+        return True
+    return project.status in (Project.Status.ENTRUSTED, Project.Status.TENDERING) and is_tender_officer(
+        user, project
+    )
+
+
+def is_regulator_of(user: User, project: Project) -> bool:
+    membership = acting_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.REGULATOR
+        and region_covers(membership.organisation.region_code, project.purchaser.region_code)
+    )
 
 
 def can_submit_project(user: User, project: Project) -> bool:

@@ -1,14 +1,15 @@
 """Reads of projects for pages, the API and services."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User
+from accounts.models import Membership, Organisation, Role, User
+from accounts.permissions import objects_granted
 from accounts.policies import acting_membership, jurisdiction_prefix
 
 from . import policies
-from .exceptions import NoticeNotFound, ProjectNotFound
-from .models import ApprovalDecision, Lot, Notice, Project
+from .exceptions import DocumentNotFound, NoticeNotFound, ProjectNotFound, RegulatorApprovalNotFound
+from .models import ApprovalDecision, Lot, Notice, Project, RegulatorApproval, TenderDocument
 
 
 def access_project(user: User, pk, *, lock: bool = False) -> Project:
@@ -46,6 +47,113 @@ def projects_of(user: User) -> QuerySet[Project]:
     if membership is None or membership.role not in policies.PURCHASER_ROLES:
         return Project.objects.none()
     return Project.objects.filter(purchaser_id=membership.organisation_id).select_related("purchaser")
+
+
+def entrusted_projects(user: User) -> QuerySet[Project]:
+    """The projects entrusted to the agency the user is an officer of, on which they hold the grant."""
+    membership = acting_membership(user)
+    if membership is None or membership.role != Role.AGENCY_OFFICER:
+        return Project.objects.none()
+    granted = objects_granted(
+        user, policies.RUN_TENDER, Project.objects.filter(agency_id=membership.organisation_id)
+    )
+    return granted.select_related("purchaser")
+
+
+def regulator_approvals_of(user: User) -> QuerySet[RegulatorApproval]:
+    """The requests of the regulator's jurisdiction, awaiting first."""
+    membership = acting_membership(user)
+    if membership is None or membership.role != Role.REGULATOR:
+        return RegulatorApproval.objects.none()
+    prefix = jurisdiction_prefix(membership.organisation.region_code)
+    return (
+        RegulatorApproval.objects.filter(project__purchaser__region_code__startswith=prefix)
+        .select_related("project__purchaser", "decided_by")
+        .order_by(
+            Case(When(status=RegulatorApproval.Status.REQUESTED, then=0), default=1),
+            "-created_at",
+            "-pk",
+        )
+    )
+
+
+def access_regulator_approval(user: User, pk, *, lock: bool = False) -> RegulatorApproval:
+    qs = RegulatorApproval.objects.select_related("project__purchaser")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        approval = qs.get(pk=pk)
+    except (RegulatorApproval.DoesNotExist, ValueError, TypeError):
+        raise RegulatorApprovalNotFound() from None
+    if not policies.is_regulator_of(user, approval.project):
+        raise RegulatorApprovalNotFound()
+    return approval
+
+
+def regulators_of(project: Project) -> list[User]:
+    """The active regulators whose jurisdiction covers the purchaser's region."""
+    region = project.purchaser.region_code
+    prefixes = {region[:2] + "0000", region[:4] + "00", region}
+    memberships = Membership.objects.filter(
+        role=Role.REGULATOR,
+        is_active=True,
+        user__is_active=True,
+        organisation__is_active=True,
+        organisation__region_code__in=prefixes,
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def agency_for(project: Project, agency_id) -> Organisation | None:
+    """An active agency organisation, or the purchaser itself (its own procurement office)."""
+    try:
+        pk = int(agency_id)
+    except (TypeError, ValueError):
+        return None
+    if pk == project.purchaser_id:
+        return project.purchaser
+    return Organisation.objects.filter(pk=pk, kind=Organisation.Kind.AGENCY, is_active=True).first()
+
+
+def agencies() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True).order_by("region_code", "name_zh")
+
+
+def officers_of(organisation: Organisation) -> list[User]:
+    memberships = Membership.objects.filter(
+        organisation=organisation, role=Role.AGENCY_OFFICER, is_active=True, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def access_tender_document(user: User, pk, *, lock: bool = False) -> TenderDocument:
+    """A version of tender documents of a project the user may see, or 404."""
+    qs = TenderDocument.objects.select_related("project__purchaser", "project__agency")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        document = qs.get(pk=pk)
+    except (TenderDocument.DoesNotExist, ValueError, TypeError):
+        raise DocumentNotFound() from None
+    if not policies.can_view_project(user, document.project):
+        raise DocumentNotFound()
+    return document
+
+
+def current_draft(project: Project) -> TenderDocument | None:
+    return project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+
+
+def public_document(pk) -> TenderDocument:
+    """A published (or superseded) version, downloadable by anyone once its notice is public."""
+    try:
+        return TenderDocument.objects.select_related("project").get(
+            pk=pk,
+            status__in=[TenderDocument.Status.PUBLISHED, TenderDocument.Status.SUPERSEDED],
+            published_at__lte=timezone.now(),
+        )
+    except (TenderDocument.DoesNotExist, ValueError, TypeError):
+        raise DocumentNotFound() from None
 
 
 def approvers_of(project: Project) -> list[User]:

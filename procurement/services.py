@@ -5,38 +5,73 @@ change, audit last (audit.services.record_event holds the chain lock until commi
 """
 
 import datetime
+import hashlib
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
+from accounts.permissions import grant
 from accounts.policies import acting_membership
 from accounts.services import notify
 from audit import services as audit
+from common.exceptions import DomainError
 from common.i18n import in_both_languages
-from rulebook.selectors import rule_value
+from rulebook.selectors import rule_value, working_calendar
 
-from . import methods, policies, selectors
+from . import methods, pdf, policies, selectors, templating, tender_rules
 from .exceptions import (
+    AgencyHasNoOfficer,
     AlreadyApprovedALevel,
+    AlreadyDecided,
     ApprovalLimitTooLow,
     CommentRequired,
+    DocumentFrozen,
+    DocumentNotFound,
+    DraftExists,
+    ImportedProductsJustificationRequired,
+    InvalidAgency,
     InvalidAmount,
     InvalidTransition,
     JustificationRequired,
+    LotNotFound,
     LotsDoNotAddUp,
     LotsRequired,
     MethodNotAllowed,
+    NotAllowedToCancel,
     NotApprover,
     NotPurchaserClerk,
+    NotTenderOfficer,
     OwnProjectApproval,
+    ReasonRequired,
+    RegulatorApprovalPending,
+    SingleSourceNoticeStanding,
+    TenderDocumentInvalid,
+    TenderTooEarly,
 )
-from .models import ApprovalDecision, Category, Lot, Notice, Project, ReferenceCounter, can_transition
+from .models import (
+    ApprovalDecision,
+    Category,
+    Entrustment,
+    Lot,
+    Method,
+    Notice,
+    Project,
+    ReferenceCounter,
+    RegulatorApproval,
+    TenderDocument,
+    can_transition,
+    can_transition_lot,
+)
+
+RUN_TENDER = "procurement.run_tender"
 
 CENT = Decimal("0.01")
 
@@ -98,6 +133,7 @@ def file_project(
     description_en: str = "",
     method_justification: str = "",
     imported_products: bool = False,
+    imported_products_justification: str = "",
     green_requirement: bool = False,
 ) -> Project:
     """A purchaser clerk files a draft project with its lots; it gets its reference number."""
@@ -120,6 +156,8 @@ def file_project(
         )
     today = timezone.localdate()
     _check_method(category, amount, method, method_justification, on=today)
+    if imported_products and not imported_products_justification.strip():
+        raise ImportedProductsJustificationRequired()
     purchaser = membership.organisation
     project = Project.objects.create(
         reference=_next_reference(purchaser.region_code, today.year),
@@ -136,6 +174,7 @@ def file_project(
         method=method,
         method_justification=method_justification.strip(),
         imported_products=imported_products,
+        imported_products_justification=imported_products_justification.strip() if imported_products else "",
         green_requirement=green_requirement,
     )
     Lot.objects.bulk_create(
@@ -252,6 +291,7 @@ def approve_project(project_id: int, *, actor: User, comment: str = "") -> Proje
     project.save(update_fields=fields)
     if final:
         _publish_intention(project)
+        _request_regulator_approvals(project)
         notify(
             [project.drafted_by],
             subject=format_lazy(_("Project approved: {reference}"), reference=project.reference),
@@ -273,7 +313,14 @@ def approve_project(project_id: int, *, actor: User, comment: str = "") -> Proje
         organisation=project.purchaser,
         target=project,
         data={"round": project.submission_round, "level": level, "of": project.approval_levels}
-        | ({"intention_notice": project.notices.get(kind=Notice.Kind.INTENTION).pk} if final else {}),
+        | (
+            {
+                "intention_notice": project.notices.get(kind=Notice.Kind.INTENTION).pk,
+                "regulator_approvals": sorted(project.regulator_approvals.values_list("subject", flat=True)),
+            }
+            if final
+            else {}
+        ),
     )
     return project
 
@@ -344,3 +391,883 @@ def return_project(project_id: int, *, actor: User, comment: str) -> Project:
         data={"round": project.submission_round, "level": level, "comment": comment.strip()},
     )
     return project
+
+
+# --- The regulator's approvals: a non-default method, imported products ---------------------------
+
+
+def _request_regulator_approvals(project: Project) -> list[RegulatorApproval]:
+    """On the purchaser's final approval: ask the regulator for what the project needs."""
+    found = bands(project.category, on=project.rules_date)
+    wanted = []
+    if methods.needs_regulator_approval(project.method, project.category, project.budget, found):
+        wanted.append((RegulatorApproval.Subject.METHOD, project.method_justification))
+    if project.imported_products:
+        wanted.append((RegulatorApproval.Subject.IMPORTED_PRODUCTS, project.imported_products_justification))
+    approvals = [
+        RegulatorApproval.objects.create(project=project, subject=subject, justification=justification)
+        for subject, justification in wanted
+    ]
+    if approvals:
+        notify(
+            selectors.regulators_of(project),
+            subject=format_lazy(
+                _("Project awaiting the regulator's approval: {reference}"), reference=project.reference
+            ),
+            link="/procurement/regulator/approvals/",
+        )
+    return approvals
+
+
+@transaction.atomic
+def decide_regulator_approval(
+    approval_id: int, *, actor: User, approve: bool, comment: str = ""
+) -> RegulatorApproval:
+    """A regulator of the purchaser's region approves or refuses (refusing needs a comment).
+
+    Approving single source above the threshold publishes the justification notice, which must
+    stand for the rulebook's working days before the procurement proceeds.
+    """
+    approval = selectors.access_regulator_approval(actor, approval_id, lock=True)
+    project = Project.objects.select_for_update().select_related("purchaser").get(pk=approval.project_id)
+    if approval.status != RegulatorApproval.Status.REQUESTED:
+        raise AlreadyDecided()
+    if project.status not in (Project.Status.APPROVED, Project.Status.ENTRUSTED):
+        raise InvalidTransition()
+    if not approve and not comment.strip():
+        raise CommentRequired(_("Say why the request is refused."))
+    approval.status = RegulatorApproval.Status.APPROVED if approve else RegulatorApproval.Status.REFUSED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.comment = comment.strip()
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+    notice = None
+    if (
+        approve
+        and approval.subject == RegulatorApproval.Subject.METHOD
+        and _needs_single_source_notice(project)
+    ):
+        notice = _publish_single_source_notice(project, approval)
+    notify(
+        [project.drafted_by],
+        subject=format_lazy(
+            _("The regulator approved: {reference}") if approve else _("The regulator refused: {reference}"),
+            reference=project.reference,
+        ),
+        body=comment.strip(),
+        link=f"/procurement/projects/{project.pk}/",
+    )
+    audit.record_event(
+        "procurement.regulator_approved" if approve else "procurement.regulator_refused",
+        actor=actor,
+        target=project,
+        data={"subject": approval.subject, "comment": approval.comment}
+        | (
+            {"single_source_notice": notice.pk, "stands_until": project.single_source_notice_until}
+            if notice
+            else {}
+        ),
+    )
+    return approval
+
+
+def _needs_single_source_notice(project: Project) -> bool:
+    found = bands(project.category, on=project.rules_date)
+    return project.method == Method.SINGLE_SOURCE and project.budget >= found.threshold
+
+
+def _publish_single_source_notice(project: Project, approval: RegulatorApproval) -> Notice:
+    today = timezone.localdate()
+    days = int(rule_value("single_source.justification_working_days", on=project.rules_date))
+    until = _calendar(today, today + datetime.timedelta(days=days * 3 + 30)).add_working_days(today, days)
+    project.single_source_notice_until = until
+    project.save(update_fields=["single_source_notice_until", "updated_at"])
+    context = {"project": project, "approval": approval, "until": until, "days": days}
+    return _publish_notice(
+        project, Notice.Kind.SINGLE_SOURCE, "procurement/notices/single_source.txt", context
+    )
+
+
+# --- Entrustment ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def entrust_project(project_id: int, *, actor: User, agency_id: int, scope: str, fee=None) -> Entrustment:
+    """A clerk of the purchaser entrusts the approved project to an agency (or to the purchaser's
+    own procurement office): the agreement and its PDF are recorded and the agency's officers get
+    the object permission to run the tender."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_entrust_project(actor, project):
+        raise NotPurchaserClerk(_("Only a clerk of the purchaser entrusts its approved projects."))
+    _transition(project, Project.Status.ENTRUSTED)
+    agency = selectors.agency_for(project, agency_id)
+    if agency is None:
+        raise InvalidAgency()
+    officers = selectors.officers_of(agency)
+    if not officers:
+        raise AgencyHasNoOfficer()
+    if not scope.strip():
+        raise ReasonRequired(_("Describe what the agency is entrusted with."))
+    fee_amount = None if fee in (None, "") else _fee(fee)
+    entrustment = Entrustment(
+        project=project,
+        agency=agency,
+        agreement_number=f"{project.reference}-WT",
+        scope=scope.strip(),
+        fee=fee_amount,
+        signed_on=timezone.localdate(),
+        entrusted_by=actor,
+    )
+    content = pdf.render_entrustment_agreement(entrustment)
+    entrustment.sha256 = hashlib.sha256(content).hexdigest()
+    entrustment.document.save(f"{entrustment.agreement_number}.pdf", ContentFile(content), save=False)
+    entrustment.save()
+    project.agency = agency
+    project.save(update_fields=["status", "agency", "updated_at"])
+    for officer in officers:
+        grant(officer, RUN_TENDER, project)
+    notify(
+        officers,
+        subject=format_lazy(_("Project entrusted to you: {reference}"), reference=project.reference),
+        link=f"/procurement/projects/{project.pk}/",
+    )
+    audit.record_event(
+        "procurement.project_entrusted",
+        actor=actor,
+        organisation=project.purchaser,
+        target=project,
+        data={
+            "agency": agency.pk,
+            "own_office": agency.pk == project.purchaser_id,
+            "agreement": entrustment.agreement_number,
+            "sha256": entrustment.sha256,
+            "officers": [o.pk for o in officers],
+        },
+    )
+    return entrustment
+
+
+def _fee(value) -> Decimal:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise InvalidAmount() from None
+    if amount == 0:
+        return amount.quantize(CENT)
+    return money(amount)
+
+
+# --- Tender documents ----------------------------------------------------------------------------
+
+
+def _calendar(first: datetime.date, last: datetime.date):
+    return working_calendar(first, last)
+
+
+def _rule_int(project: Project):
+    return lambda key: int(rule_value(key, on=project.rules_date))
+
+
+def _date_rules(project: Project) -> tender_rules.DateRules:
+    return tender_rules.date_rules_for(project.method, _rule_int(project))
+
+
+def _check_document_dates(
+    project: Project, document: TenderDocument, *, publish_on: datetime.date
+) -> dict[str, list[str]]:
+    """Translated messages by field for the dates of `document` published on `publish_on`."""
+    fields = ("documents_from", "documents_until", "clarification_until", "bid_deadline")
+    missing = [f for f in fields if getattr(document, f) is None]
+    if missing:
+        return {f: [str(_("This date is required."))] for f in missing}
+    deadline = timezone.localtime(document.bid_deadline).date()
+    first = min(publish_on, document.documents_from) - datetime.timedelta(days=1)
+    last = max(deadline, document.documents_until, document.clarification_until) + datetime.timedelta(days=45)
+    cal = _calendar(first, last)
+    problems = tender_rules.check_dates(
+        _date_rules(project),
+        tender_rules.TenderDates(
+            document.documents_from, document.documents_until, document.clarification_until, deadline
+        ),
+        publish_on=publish_on,
+        is_working_day=cal.is_working_day,
+        add_working_days=cal.add_working_days,
+        working_days_between=cal.working_days_between,
+    )
+    errors: dict[str, list[str]] = {}
+    for problem in problems:
+        errors.setdefault(problem.field, []).append(str(date_problem_message(problem)))
+    return errors
+
+
+DATE_PROBLEM_MESSAGES = {
+    "documents_before_notice": _(
+        "The documents cannot be obtainable before the notice is published ({day})."
+    ),
+    "documents_until_before_from": _(
+        "The last day the documents are obtainable comes before the first ({day})."
+    ),
+    "documents_available_too_short": _(
+        "The documents must be obtainable for the rulebook's working days: until {day} at the earliest."
+    ),
+    "documents_after_deadline": _("The documents cannot be obtainable after the bid deadline ({day})."),
+    "deadline_too_early": _("The bid deadline is too early: the earliest lawful day is {day}."),
+    "deadline_not_working_day": _("The bid deadline falls on a day off: the next working day is {day}."),
+    "questions_before_documents": _("Questions cannot close before the documents are obtainable ({day})."),
+    "questions_too_late": _("Questions must close by {day}, the rulebook's days before the bid deadline."),
+    "deadline_moved_earlier": _(
+        "An amendment cannot bring the bid deadline forward; keep it on or after {day}."
+    ),
+    "amended_deadline_too_early": _(
+        "This change may affect bids and comes too close to the deadline: "
+        "the earliest lawful new deadline is {day}."
+    ),
+}
+
+
+def date_problem_message(problem: tender_rules.DateProblem):
+    return format_lazy(
+        DATE_PROBLEM_MESSAGES[problem.code], day=problem.day.isoformat() if problem.day else ""
+    )
+
+
+def _check_scoring(project: Project, document: TenderDocument) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if document.evaluation_method == TenderDocument.EvaluationMethod.LOWEST_PRICE:
+        if document.criteria or document.price_weight is not None:
+            errors["criteria"] = [str(_("The lowest-price method has no scoring criteria or price weight."))]
+        return errors
+    if document.evaluation_method != TenderDocument.EvaluationMethod.COMPREHENSIVE:
+        return {"evaluation_method": [str(_("Choose the lowest-price or the comprehensive scoring method."))]}
+    weight = document.price_weight
+    limits = tender_rules.price_weight_range(
+        project.method, project.category, lambda key: rule_value(key, on=project.rules_date)
+    )
+    if weight is None or not limits.low <= weight <= limits.high:
+        errors["price_weight"] = [
+            str(
+                format_lazy(
+                    _(
+                        "The price weight must be between {low} and {high} points "
+                        "for this method and category."
+                    ),
+                    low=f"{limits.low.normalize():f}",
+                    high=f"{limits.high.normalize():f}",
+                )
+            )
+        ]
+    criteria_errors = []
+    for criterion in document.criteria:
+        points = criterion.get("points")
+        try:
+            value = Decimal(str(points))
+        except (InvalidOperation, ValueError, TypeError):
+            value = None
+        if (
+            not str(criterion.get("name_zh", "")).strip()
+            or value is None
+            or value <= 0
+            or value != value.quantize(CENT)
+        ):
+            criteria_errors.append(str(_("Every criterion needs a Chinese name and points above zero.")))
+            break
+    if not criteria_errors and weight is not None:
+        total = tender_rules.criteria_total(weight, document.criteria)
+        if total != tender_rules.HUNDRED:
+            criteria_errors.append(
+                str(
+                    format_lazy(
+                        _(
+                            "The price weight and the criteria add up to {total} points; "
+                            "they must add up to 100."
+                        ),
+                        total=f"{total.normalize():f}",
+                    )
+                )
+            )
+    if criteria_errors:
+        errors["criteria"] = criteria_errors
+    return errors
+
+
+def _check_bonds(project: Project, document: TenderDocument, lots: list[Lot]) -> dict[str, list[str]]:
+    max_percent = rule_value("bond.max_percent_of_lot_budget", on=project.rules_date)
+    messages_ = []
+    for lot in lots:
+        raw = document.bonds.get(str(lot.number), "0")
+        try:
+            amount = Decimal(str(raw if raw not in (None, "") else "0"))
+        except (InvalidOperation, ValueError, TypeError):
+            amount = None
+        cap = tender_rules.bond_cap(lot.budget, max_percent)
+        if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+            messages_.append(
+                str(
+                    format_lazy(
+                        _("Lot {number}: the bond is an amount in yuan with at most two decimals."),
+                        number=lot.number,
+                    )
+                )
+            )
+        elif amount > cap:
+            messages_.append(
+                str(
+                    format_lazy(
+                        _(
+                            "Lot {number}: the bond may be at most {percent} % of the lot's budget, "
+                            "{cap} CNY."
+                        ),
+                        number=lot.number,
+                        percent=f"{max_percent.normalize():f}",
+                        cap=f"{cap:,.2f}",
+                    )
+                )
+            )
+    return {"bonds": messages_} if messages_ else {}
+
+
+def _validate_document(project: Project, document: TenderDocument, *, publish_on: datetime.date) -> None:
+    lots = [lot for lot in project.lots.order_by("number") if lot.status != Lot.Status.CANCELLED]
+    errors = {}
+    missing = [key for key in templating.SECTION_KEYS if not str(document.sections.get(key, "")).strip()]
+    if missing:
+        errors["sections"] = [str(_("Every section of the documents needs text."))]
+    if not [item for item in document.qualification_items if str(item).strip()]:
+        errors["qualification_items"] = [str(_("List at least one qualification requirement."))]
+    errors |= _check_scoring(project, document)
+    errors |= _check_bonds(project, document, lots)
+    errors |= _check_document_dates(project, document, publish_on=publish_on)
+    if errors:
+        raise TenderDocumentInvalid(errors)
+
+
+def _first_publish_day(project: Project) -> datetime.date:
+    today = timezone.localdate()
+    earliest = earliest_tender_notice_day(project) or today
+    if project.single_source_notice_until:
+        earliest = max(earliest, project.single_source_notice_until + datetime.timedelta(days=1))
+    return max(today, earliest)
+
+
+def _default_dates(project: Project, publish_on: datetime.date) -> dict:
+    """The earliest lawful dates (deadline at 09:30), or none where the calendar does not reach."""
+    rules = _date_rules(project)
+    try:
+        cal = _calendar(publish_on - datetime.timedelta(days=1), publish_on + datetime.timedelta(days=90))
+        documents_from = tender_rules.next_working_day(publish_on, cal.is_working_day)
+        deadline = tender_rules.earliest_deadline(
+            rules, documents_from, is_working_day=cal.is_working_day, add_working_days=cal.add_working_days
+        )
+        available = rules.min_working_days_available or 1
+        documents_until = cal.add_working_days(documents_from, available - 1)
+        before = rules.min_days_clarification_before_deadline
+        clarification_until = deadline - datetime.timedelta(days=before if before is not None else 1)
+        clarification_until = max(clarification_until, documents_from)
+    except DomainError:
+        return {}
+    opening = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(9, 30)))
+    return {
+        "documents_from": documents_from,
+        "documents_until": documents_until,
+        "clarification_until": clarification_until,
+        "bid_deadline": opening,
+    }
+
+
+@transaction.atomic
+def start_tender_documents(project_id: int, *, actor: User) -> TenderDocument:
+    """The agency officer starts the documents from the standard template of the project's method."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.ENTRUSTED:
+        raise InvalidTransition()
+    if project.tender_documents.exists():
+        raise DraftExists()
+    lots = list(project.lots.order_by("number"))
+    price_weight, criteria = templating.default_criteria(project.category)
+    evaluation = templating.default_evaluation_method(project.method)
+    max_percent = rule_value("bond.max_percent_of_lot_budget", on=project.rules_date)
+    document = TenderDocument.objects.create(
+        project=project,
+        version=1,
+        sections=templating.standard_sections(project, lots),
+        qualification_items=templating.standard_qualification_items(project),
+        lot_requirements=templating.standard_lot_requirements(lots),
+        evaluation_method=evaluation,
+        price_weight=price_weight if evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE else None,
+        criteria=criteria if evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE else [],
+        bonds={str(lot.number): f"{tender_rules.bond_cap(lot.budget, max_percent):.2f}" for lot in lots},
+        opening_place=str(_("Online, on the Sunlight platform")),
+        prepared_by=actor,
+        **_default_dates(project, _first_publish_day(project)),
+    )
+    audit.record_event(
+        "procurement.tender_documents_started",
+        actor=actor,
+        target=project,
+        data={"document": document.pk, "version": 1, "template": project.method},
+    )
+    return document
+
+
+EDITABLE_DOCUMENT_FIELDS = (
+    "sections",
+    "qualification_items",
+    "lot_requirements",
+    "evaluation_method",
+    "price_weight",
+    "criteria",
+    "bonds",
+    "documents_from",
+    "documents_until",
+    "clarification_until",
+    "bid_deadline",
+    "opening_place",
+    "amendment_reason",
+    "affects_bids",
+)
+
+
+@transaction.atomic
+def save_tender_documents(document_id: int, *, actor: User, **changes) -> TenderDocument:
+    """Save the draft's fields after checking every rule (a rejected save changes nothing).
+    A published version is frozen: it changes only through an amendment (a new version)."""
+    document = selectors.access_tender_document(actor, document_id, lock=True)
+    project = Project.objects.select_for_update().get(pk=document.project_id)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if document.status != TenderDocument.Status.DRAFT:
+        raise DocumentFrozen()
+    unknown = set(changes) - set(EDITABLE_DOCUMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(document, name, value)
+    if document.version == 1:
+        _validate_document(project, document, publish_on=_first_publish_day(project))
+    else:
+        _validate_amendment(project, document)
+    document.save(update_fields=[*changes, "updated_at"])
+    audit.record_event(
+        "procurement.tender_documents_saved",
+        actor=actor,
+        target=project,
+        data={"document": document.pk, "version": document.version, "fields": sorted(changes)},
+    )
+    return document
+
+
+def _freeze(document: TenderDocument, *, at: datetime.datetime) -> None:
+    """Render the PDF, store it with its SHA-256 and mark the version published."""
+    document.published_at = at
+    content = pdf.render_tender_documents(document)
+    document.sha256 = hashlib.sha256(content).hexdigest()
+    document.pdf.save(
+        f"{document.project.reference}-v{document.version}.pdf", ContentFile(content), save=False
+    )
+    document.status = TenderDocument.Status.PUBLISHED
+    document.save(update_fields=["status", "published_at", "sha256", "pdf", "updated_at"])
+
+
+def _apply_bonds(document: TenderDocument) -> None:
+    for lot in document.project.lots.exclude(status=Lot.Status.CANCELLED):
+        raw = document.bonds.get(str(lot.number)) or "0"
+        Lot.objects.filter(pk=lot.pk).update(bond_amount=Decimal(str(raw)), updated_at=timezone.now())
+
+
+@transaction.atomic
+def publish_tender(project_id: int, *, actor: User, publish_at: datetime.datetime | None = None) -> Notice:
+    """Publish the tender notice with the frozen documents (now, or scheduled for `publish_at`):
+    the lots open for bids and the deadline job is scheduled. Refused before the procurement
+    intention has stood for the rulebook's days, with the day it may be published."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.ENTRUSTED:
+        raise InvalidTransition(
+            _("Only an entrusted project whose tender is not yet published can be published.")
+        )
+    if project.regulator_approvals.exclude(status=RegulatorApproval.Status.APPROVED).exists():
+        raise RegulatorApprovalPending()
+    now = timezone.now()
+    at = max(publish_at or now, now)
+    publish_on = timezone.localtime(at).date()
+    earliest = _first_publish_day(project)
+    if publish_on < earliest:
+        if (
+            project.single_source_notice_until
+            and earliest == project.single_source_notice_until + datetime.timedelta(days=1)
+        ):
+            raise SingleSourceNoticeStanding(
+                format_lazy(
+                    _(
+                        "The single-source justification notice stands until {until}; "
+                        "publish on {day} or later."
+                    ),
+                    until=project.single_source_notice_until.isoformat(),
+                    day=earliest.isoformat(),
+                )
+            )
+        raise TenderTooEarly(
+            format_lazy(
+                _(
+                    "The procurement intention must be public for the rulebook's days first: "
+                    "the tender notice may be published on {day} or later."
+                ),
+                day=earliest.isoformat(),
+            )
+        )
+    document = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+    if document is None:
+        raise DocumentNotFound(_("Prepare the tender documents before publishing the notice."))
+    _validate_document(project, document, publish_on=publish_on)
+    _freeze(document, at=at)
+    _apply_bonds(document)
+    opened = Lot.objects.filter(project=project, status=Lot.Status.PREPARING).update(
+        status=Lot.Status.OPEN_FOR_BIDS, updated_at=now
+    )
+    _transition(project, Project.Status.TENDERING)
+    project.bid_deadline = document.bid_deadline
+    project.save(update_fields=["status", "bid_deadline", "updated_at"])
+    notice = _publish_notice(
+        project,
+        Notice.Kind.TENDER,
+        "procurement/notices/tender.txt",
+        {"project": project, "document": document, "lots": list(project.lots.order_by("number"))},
+        document=document,
+        at=at,
+    )
+    _schedule_deadline(project)
+    audit.record_event(
+        "procurement.tender_published",
+        actor=actor,
+        target=project,
+        data={
+            "notice": notice.pk,
+            "document": document.pk,
+            "version": document.version,
+            "sha256": document.sha256,
+            "published_at": at,
+            "bid_deadline": document.bid_deadline,
+            "lots_opened": opened,
+        },
+    )
+    return notice
+
+
+def _schedule_deadline(project: Project) -> None:
+    from . import tasks
+
+    deadline, pk = project.bid_deadline, project.pk
+    transaction.on_commit(lambda: tasks.close_bidding.apply_async(args=[pk], eta=deadline, queue="default"))
+
+
+@transaction.atomic
+def close_bidding(project_id: int, *, actor: User | None = None) -> int:
+    """At the bid deadline (its job, or the sweep): the project's lots still open for bids move to
+    `opened`. Safe to run twice, early or late: it does nothing before the deadline (database clock)
+    or when the lots have moved on. Returns the number of lots closed."""
+    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    if project is None or project.status != Project.Status.TENDERING or project.bid_deadline is None:
+        return 0
+    closed = Lot.objects.filter(
+        project=project, status=Lot.Status.OPEN_FOR_BIDS, project__bid_deadline__lte=Now()
+    ).update(status=Lot.Status.OPENED, updated_at=timezone.now())
+    if closed:
+        audit.record_event(
+            "procurement.bidding_closed",
+            actor=actor,
+            organisation=project.agency,
+            target=project,
+            data={"bid_deadline": project.bid_deadline, "lots": closed},
+        )
+    return closed
+
+
+def close_due_bidding() -> int:
+    """The sweep (every minute): close every project whose deadline has passed with lots still open."""
+    due = (
+        Project.objects.filter(
+            status=Project.Status.TENDERING, bid_deadline__lte=Now(), lots__status=Lot.Status.OPEN_FOR_BIDS
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    return sum(close_bidding(pk) for pk in list(due))
+
+
+# --- Clarifications and amendments ---------------------------------------------------------------
+
+
+def _tender_notice(project: Project) -> Notice:
+    return project.notices.filter(kind=Notice.Kind.TENDER).order_by("published_at").first()
+
+
+@transaction.atomic
+def publish_clarification(project_id: int, *, actor: User, body_zh: str, body_en: str = "") -> Notice:
+    """An answer to suppliers' questions, public to all, as a correction notice of the tender notice.
+    A clarification that changes the documents is an amendment (start_amendment) instead."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.TENDERING:
+        raise InvalidTransition()
+    if not body_zh.strip():
+        raise ReasonRequired(_("Write the clarification in Chinese (English is optional)."))
+    notice = _publish_notice(
+        project,
+        Notice.Kind.CORRECTION,
+        "procurement/notices/clarification.txt",
+        {"project": project, "body_zh": body_zh.strip(), "body_en": body_en.strip() or body_zh.strip()},
+        corrects=_tender_notice(project),
+    )
+    audit.record_event(
+        "procurement.clarification_published", actor=actor, target=project, data={"notice": notice.pk}
+    )
+    return notice
+
+
+@transaction.atomic
+def start_amendment(project_id: int, *, actor: User) -> TenderDocument:
+    """A new draft version copied from the published documents, to be changed and published."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.TENDERING:
+        raise InvalidTransition()
+    if project.tender_documents.filter(status=TenderDocument.Status.DRAFT).exists():
+        raise DraftExists()
+    current = project.tender_documents.get(status=TenderDocument.Status.PUBLISHED)
+    document = TenderDocument.objects.create(
+        project=project,
+        version=current.version + 1,
+        prepared_by=actor,
+        amendment_reason="",
+        affects_bids=False,
+        **{
+            name: getattr(current, name)
+            for name in EDITABLE_DOCUMENT_FIELDS
+            if name not in ("amendment_reason", "affects_bids")
+        },
+    )
+    audit.record_event(
+        "procurement.amendment_started",
+        actor=actor,
+        target=project,
+        data={"document": document.pk, "version": document.version, "from_version": current.version},
+    )
+    return document
+
+
+def earliest_amended_deadline(project: Project, *, on: datetime.date | None = None) -> datetime.date:
+    """The earliest lawful deadline if a change that may affect bids is published on `on` (today)."""
+    day = on or timezone.localdate()
+    cal = _calendar(day, day + datetime.timedelta(days=60))
+    return tender_rules.earliest_amended_deadline(
+        _date_rules(project), amended_on=day, is_working_day=cal.is_working_day
+    )
+
+
+def _validate_amendment(project: Project, document: TenderDocument) -> None:
+    """An amendment keeps the content rules; its deadline is never earlier than the published one,
+    and a change that may affect bids leaves the rulebook's days before it (else the earliest
+    lawful new deadline is named)."""
+    errors = {}
+    lots = [lot for lot in project.lots.order_by("number") if lot.status != Lot.Status.CANCELLED]
+    if not str(document.amendment_reason).strip():
+        errors["amendment_reason"] = [str(_("Say what the amendment changes and why."))]
+    if [key for key in templating.SECTION_KEYS if not str(document.sections.get(key, "")).strip()]:
+        errors["sections"] = [str(_("Every section of the documents needs text."))]
+    errors |= _check_scoring(project, document)
+    errors |= _check_bonds(project, document, lots)
+    if document.bid_deadline is None:
+        errors["bid_deadline"] = [str(_("This date is required."))]
+    else:
+        new_day = timezone.localtime(document.bid_deadline).date()
+        if project.bid_deadline and document.bid_deadline < project.bid_deadline:
+            problem = tender_rules.DateProblem(
+                "bid_deadline", "deadline_moved_earlier", timezone.localtime(project.bid_deadline).date()
+            )
+            errors["bid_deadline"] = [str(date_problem_message(problem))]
+        elif document.affects_bids:
+            earliest = earliest_amended_deadline(project)
+            if new_day < earliest:
+                problem = tender_rules.DateProblem("bid_deadline", "amended_deadline_too_early", earliest)
+                errors["bid_deadline"] = [str(date_problem_message(problem))]
+    if errors:
+        raise TenderDocumentInvalid(errors)
+
+
+@transaction.atomic
+def publish_amendment(project_id: int, *, actor: User) -> Notice:
+    """Publish the amended version: it is frozen with its SHA-256, the previous version is
+    superseded, a correction notice says what changed, and the deadline job follows a moved deadline."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.TENDERING:
+        raise InvalidTransition()
+    document = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+    if document is None:
+        raise DocumentNotFound(_("Start an amendment before publishing it."))
+    _validate_amendment(project, document)
+    previous = project.tender_documents.get(status=TenderDocument.Status.PUBLISHED)
+    old_deadline = project.bid_deadline
+    TenderDocument.objects.filter(pk=previous.pk).update(
+        status=TenderDocument.Status.SUPERSEDED, updated_at=timezone.now()
+    )
+    _freeze(document, at=timezone.now())
+    _apply_bonds(document)
+    project.bid_deadline = document.bid_deadline
+    project.save(update_fields=["bid_deadline", "updated_at"])
+    notice = _publish_notice(
+        project,
+        Notice.Kind.CORRECTION,
+        "procurement/notices/amendment.txt",
+        {"project": project, "document": document, "old_deadline": old_deadline},
+        corrects=_tender_notice(project),
+        document=document,
+    )
+    if document.bid_deadline != old_deadline:
+        _schedule_deadline(project)
+    audit.record_event(
+        "procurement.amendment_published",
+        actor=actor,
+        target=project,
+        data={
+            "notice": notice.pk,
+            "document": document.pk,
+            "version": document.version,
+            "sha256": document.sha256,
+            "affects_bids": document.affects_bids,
+            "old_deadline": old_deadline,
+            "bid_deadline": document.bid_deadline,
+        },
+    )
+    return notice
+
+
+# --- Cancellation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cancel_project(project_id: int, *, actor: User, reason: str) -> Project:
+    """Cancel a project at any open stage, with a reason; once anything of it is public, a
+    termination notice says so."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_cancel_project(actor, project):
+        raise NotAllowedToCancel()
+    if not reason.strip():
+        raise ReasonRequired(_("Give the reason for the cancellation; it is published."))
+    _transition(project, Project.Status.CANCELLED)
+    project.cancellation_reason = reason.strip()
+    project.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    lots = (
+        Lot.objects.filter(project=project)
+        .exclude(status=Lot.Status.CANCELLED)
+        .update(status=Lot.Status.CANCELLED, cancellation_reason=reason.strip(), updated_at=timezone.now())
+    )
+    notice = None
+    if project.notices.exists():
+        notice = _publish_notice(
+            project,
+            Notice.Kind.TERMINATION,
+            "procurement/notices/termination.txt",
+            {"project": project, "reason": reason.strip(), "lot": None},
+            corrects=_tender_notice(project),
+        )
+    audit.record_event(
+        "procurement.project_cancelled",
+        actor=actor,
+        target=project,
+        data={"reason": reason.strip(), "lots": lots, "notice": notice.pk if notice else None},
+    )
+    return project
+
+
+@transaction.atomic
+def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
+    """Cancel one lot while tendering, with a published termination notice; when no lot is left
+    the project is cancelled too."""
+    lot = Lot.objects.select_related("project").filter(pk=lot_id).first()
+    if lot is None:
+        raise LotNotFound()
+    project = selectors.access_project(actor, lot.project_id, lock=True)
+    lot = Lot.objects.select_for_update().get(pk=lot_id)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if project.status != Project.Status.TENDERING or not can_transition_lot(lot.status, Lot.Status.CANCELLED):
+        raise InvalidTransition()
+    if not reason.strip():
+        raise ReasonRequired(_("Give the reason for the cancellation; it is published."))
+    lot.status = Lot.Status.CANCELLED
+    lot.cancellation_reason = reason.strip()
+    lot.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    remaining = project.lots.exclude(status=Lot.Status.CANCELLED).exists()
+    if not remaining:
+        _transition(project, Project.Status.CANCELLED)
+        project.cancellation_reason = reason.strip()
+        project.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    notice = _publish_notice(
+        project,
+        Notice.Kind.TERMINATION,
+        "procurement/notices/termination.txt",
+        {"project": project, "reason": reason.strip(), "lot": lot},
+        corrects=_tender_notice(project),
+    )
+    audit.record_event(
+        "procurement.lot_cancelled",
+        actor=actor,
+        target=project,
+        data={
+            "lot": lot.number,
+            "reason": reason.strip(),
+            "notice": notice.pk,
+            "project_cancelled": not remaining,
+        },
+    )
+    return lot
+
+
+# --- Notices -------------------------------------------------------------------------------------
+
+NOTICE_TITLES = {
+    Notice.Kind.TENDER: ("{purchaser}{title}采购公告", "Tender notice: {title} ({purchaser})"),
+    Notice.Kind.SINGLE_SOURCE: (
+        "{purchaser}{title}单一来源采购公示",
+        "Single-source justification: {title} ({purchaser})",
+    ),
+    Notice.Kind.CORRECTION: ("{purchaser}{title}更正公告", "Correction notice: {title} ({purchaser})"),
+    Notice.Kind.TERMINATION: ("{purchaser}{title}终止公告", "Termination notice: {title} ({purchaser})"),
+}
+
+
+def _publish_notice(
+    project: Project,
+    kind: str,
+    template: str,
+    context: dict,
+    *,
+    corrects: Notice | None = None,
+    document: TenderDocument | None = None,
+    at: datetime.datetime | None = None,
+) -> Notice:
+    body_zh, body_en = in_both_languages(lambda: render_to_string(template, context).strip())
+    title_zh, title_en = NOTICE_TITLES[kind]
+    return Notice.objects.create(
+        project=project,
+        kind=kind,
+        title_zh=title_zh.format(purchaser=project.purchaser.name_zh, title=project.title_zh),
+        title_en=title_en.format(
+            purchaser=project.purchaser.name_en, title=project.title_en or project.title_zh
+        ),
+        body_zh=body_zh,
+        body_en=body_en,
+        region_code=project.purchaser.region_code,
+        category=project.category,
+        method=project.method,
+        published_at=at or timezone.now(),
+        corrects=corrects,
+        document=document,
+    )
