@@ -190,13 +190,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=20),
         "options": {"queue": "default"},
     },
-    # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     # Bid deadlines: each has its job; this sweep catches a job that was lost (idempotent).
     "procurement-close-due-bidding": {
         "task": "procurement.close_due_bidding",
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
         "schedule": crontab(minute="*/15"),

@@ -50,6 +50,7 @@ from .exceptions import (
     NotPurchaserClerk,
     NotTenderOfficer,
     OwnProjectApproval,
+    ProjectNotFound,
     ReasonRequired,
     RegulatorApprovalPending,
     SingleSourceNoticeStanding,
@@ -337,7 +338,7 @@ def _publish_intention(project: Project) -> Notice:
     notice = Notice.objects.create(
         project=project,
         kind=Notice.Kind.INTENTION,
-        title_zh=f"{project.purchaser.name_zh}{project.title_zh}采购意向公开",
+        title_zh=f"{project.purchaser.name_zh}{title_stem_zh(project.title_zh)}采购意向公开",
         title_en=f"Procurement intention: {project.title_en or project.title_zh} "
         f"({project.purchaser.name_en})",
         body_zh=body_zh,
@@ -497,8 +498,10 @@ def entrust_project(project_id: int, *, actor: User, agency_id: int, scope: str,
     own procurement office): the agreement and its PDF are recorded and the agency's officers get
     the object permission to run the tender."""
     project = selectors.access_project(actor, project_id, lock=True)
-    if not policies.can_entrust_project(actor, project):
+    if not policies.is_clerk_of(actor, project):
         raise NotPurchaserClerk(_("Only a clerk of the purchaser entrusts its approved projects."))
+    if not policies.can_entrust_project(actor, project):
+        raise InvalidTransition(_("Only an approved project that is not yet entrusted can be entrusted."))
     _transition(project, Project.Status.ENTRUSTED)
     agency = selectors.agency_for(project, agency_id)
     if agency is None:
@@ -631,6 +634,16 @@ def date_problem_message(problem: tender_rules.DateProblem):
     )
 
 
+def _decimal_or_none(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return number if number.is_finite() else None
+
+
 def _check_scoring(project: Project, document: TenderDocument) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if document.evaluation_method == TenderDocument.EvaluationMethod.LOWEST_PRICE:
@@ -639,7 +652,7 @@ def _check_scoring(project: Project, document: TenderDocument) -> dict[str, list
         return errors
     if document.evaluation_method != TenderDocument.EvaluationMethod.COMPREHENSIVE:
         return {"evaluation_method": [str(_("Choose the lowest-price or the comprehensive scoring method."))]}
-    weight = document.price_weight
+    weight = _decimal_or_none(document.price_weight)
     limits = tender_rules.price_weight_range(
         project.method, project.category, lambda key: rule_value(key, on=project.rules_date)
     )
@@ -658,14 +671,10 @@ def _check_scoring(project: Project, document: TenderDocument) -> dict[str, list
         ]
     criteria_errors = []
     for criterion in document.criteria:
-        points = criterion.get("points")
-        try:
-            value = Decimal(str(points))
-        except (InvalidOperation, ValueError, TypeError):
-            value = None
+        value = _decimal_or_none(criterion.get("points")) if isinstance(criterion, dict) else None
         if (
-            not str(criterion.get("name_zh", "")).strip()
-            or value is None
+            value is None
+            or not str(criterion.get("name_zh", "")).strip()
             or value <= 0
             or value != value.quantize(CENT)
         ):
@@ -726,7 +735,8 @@ def _check_bonds(project: Project, document: TenderDocument, lots: list[Lot]) ->
     return {"bonds": messages_} if messages_ else {}
 
 
-def _validate_document(project: Project, document: TenderDocument, *, publish_on: datetime.date) -> None:
+def _check_content(project: Project, document: TenderDocument) -> dict[str, list[str]]:
+    """The rules of the documents' content, for a first version and an amendment alike."""
     lots = [lot for lot in project.lots.order_by("number") if lot.status != Lot.Status.CANCELLED]
     errors = {}
     missing = [key for key in templating.SECTION_KEYS if not str(document.sections.get(key, "")).strip()]
@@ -736,6 +746,11 @@ def _validate_document(project: Project, document: TenderDocument, *, publish_on
         errors["qualification_items"] = [str(_("List at least one qualification requirement."))]
     errors |= _check_scoring(project, document)
     errors |= _check_bonds(project, document, lots)
+    return errors
+
+
+def _validate_document(project: Project, document: TenderDocument, *, publish_on: datetime.date) -> None:
+    errors = _check_content(project, document)
     errors |= _check_document_dates(project, document, publish_on=publish_on)
     if errors:
         raise TenderDocumentInvalid(errors)
@@ -758,8 +773,10 @@ def _default_dates(project: Project, publish_on: datetime.date) -> dict:
         deadline = tender_rules.earliest_deadline(
             rules, documents_from, is_working_day=cal.is_working_day, add_working_days=cal.add_working_days
         )
-        available = rules.min_working_days_available or 1
-        documents_until = cal.add_working_days(documents_from, available - 1)
+        if rules.min_working_days_available:
+            documents_until = cal.add_working_days(documents_from, rules.min_working_days_available - 1)
+        else:  # obtainable until the day before the deadline
+            documents_until = max(documents_from, deadline - datetime.timedelta(days=1))
         before = rules.min_days_clarification_before_deadline
         clarification_until = deadline - datetime.timedelta(days=before if before is not None else 1)
         clarification_until = max(clarification_until, documents_from)
@@ -772,6 +789,17 @@ def _default_dates(project: Project, publish_on: datetime.date) -> dict:
         "clarification_until": clarification_until,
         "bid_deadline": opening,
     }
+
+
+def _sme_deduction(project: Project) -> Decimal:
+    """The price deduction for small and micro enterprises the documents state: the rulebook's
+    lowest rate for the category (the agency may raise it within the range in the text)."""
+    key = (
+        "sme.works_deduction_min_percent"
+        if project.category == Category.WORKS
+        else "sme.deduction_min_percent"
+    )
+    return rule_value(key, on=project.rules_date)
 
 
 @transaction.atomic
@@ -791,14 +819,14 @@ def start_tender_documents(project_id: int, *, actor: User) -> TenderDocument:
     document = TenderDocument.objects.create(
         project=project,
         version=1,
-        sections=templating.standard_sections(project, lots),
-        qualification_items=templating.standard_qualification_items(project),
+        sections=templating.standard_sections(project, lots, sme_deduction=_sme_deduction(project)),
+        qualification_items=templating.standard_qualification_items(project, lots),
         lot_requirements=templating.standard_lot_requirements(lots),
         evaluation_method=evaluation,
         price_weight=price_weight if evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE else None,
         criteria=criteria if evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE else [],
         bonds={str(lot.number): f"{tender_rules.bond_cap(lot.budget, max_percent):.2f}" for lot in lots},
-        opening_place=str(_("Online, on the Sunlight platform")),
+        opening_place=ONLINE_OPENING_PLACE,
         prepared_by=actor,
         **_default_dates(project, _first_publish_day(project)),
     )
@@ -810,6 +838,9 @@ def start_tender_documents(project_id: int, *, actor: User) -> TenderDocument:
     )
     return document
 
+
+# The documents are written in Chinese; the place of an online opening reads in both languages.
+ONLINE_OPENING_PLACE = "阳光采购平台线上开标（online, on the Sunlight platform）"
 
 EDITABLE_DOCUMENT_FIELDS = (
     "sections",
@@ -833,12 +864,18 @@ EDITABLE_DOCUMENT_FIELDS = (
 def save_tender_documents(document_id: int, *, actor: User, **changes) -> TenderDocument:
     """Save the draft's fields after checking every rule (a rejected save changes nothing).
     A published version is frozen: it changes only through an amendment (a new version)."""
-    document = selectors.access_tender_document(actor, document_id, lock=True)
-    project = Project.objects.select_for_update().get(pk=document.project_id)
+    # The project's row first, then the document's: publish_tender and publish_amendment lock in
+    # that order, so two services never wait on each other's row.
+    found = selectors.access_tender_document(actor, document_id)
+    project = Project.objects.select_for_update().select_related("purchaser").get(pk=found.project_id)
+    document = TenderDocument.objects.select_for_update().get(pk=found.pk)
+    document.project = project
     if not policies.can_run_tender(actor, project):
         raise NotTenderOfficer()
     if document.status != TenderDocument.Status.DRAFT:
         raise DocumentFrozen()
+    if document.version > 1:
+        _check_before_deadline(project)
     unknown = set(changes) - set(EDITABLE_DOCUMENT_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -888,7 +925,16 @@ def publish_tender(project_id: int, *, actor: User, publish_at: datetime.datetim
         raise InvalidTransition(
             _("Only an entrusted project whose tender is not yet published can be published.")
         )
-    if project.regulator_approvals.exclude(status=RegulatorApproval.Status.APPROVED).exists():
+    undecided = set(
+        project.regulator_approvals.exclude(status=RegulatorApproval.Status.APPROVED).values_list(
+            "status", flat=True
+        )
+    )
+    if RegulatorApproval.Status.REFUSED in undecided:
+        raise RegulatorApprovalPending(
+            _("The regulator refused the method or the imported products: this project cannot be tendered.")
+        )
+    if undecided:
         raise RegulatorApprovalPending()
     now = timezone.now()
     at = max(publish_at or now, now)
@@ -934,11 +980,15 @@ def publish_tender(project_id: int, *, actor: User, publish_at: datetime.datetim
         project,
         Notice.Kind.TENDER,
         "procurement/notices/tender.txt",
-        {"project": project, "document": document, "lots": list(project.lots.order_by("number"))},
+        {
+            "project": project,
+            "document": document,
+            "lots": list(project.lots.order_by("number")),
+            "regulator_approvals": list(project.regulator_approvals.order_by("subject")),
+        },
         document=document,
         at=at,
     )
-    _schedule_deadline(project)
     audit.record_event(
         "procurement.tender_published",
         actor=actor,
@@ -953,6 +1003,7 @@ def publish_tender(project_id: int, *, actor: User, publish_at: datetime.datetim
             "lots_opened": opened,
         },
     )
+    _schedule_deadline(project)
     return notice
 
 
@@ -1004,6 +1055,17 @@ def _tender_notice(project: Project) -> Notice:
     return project.notices.filter(kind=Notice.Kind.TENDER).order_by("published_at").first()
 
 
+def _check_before_deadline(project: Project) -> None:
+    """The documents are clarified or amended only until the bid deadline (the database clock)."""
+    if (
+        project.bid_deadline is None
+        or Project.objects.filter(pk=project.pk, bid_deadline__lte=Now()).exists()
+    ):
+        raise InvalidTransition(
+            _("The bid deadline has passed: the tender documents can no longer be clarified or amended.")
+        )
+
+
 @transaction.atomic
 def publish_clarification(project_id: int, *, actor: User, body_zh: str, body_en: str = "") -> Notice:
     """An answer to suppliers' questions, public to all, as a correction notice of the tender notice.
@@ -1013,6 +1075,7 @@ def publish_clarification(project_id: int, *, actor: User, body_zh: str, body_en
         raise NotTenderOfficer()
     if project.status != Project.Status.TENDERING:
         raise InvalidTransition()
+    _check_before_deadline(project)
     if not body_zh.strip():
         raise ReasonRequired(_("Write the clarification in Chinese (English is optional)."))
     notice = _publish_notice(
@@ -1036,6 +1099,7 @@ def start_amendment(project_id: int, *, actor: User) -> TenderDocument:
         raise NotTenderOfficer()
     if project.status != Project.Status.TENDERING:
         raise InvalidTransition()
+    _check_before_deadline(project)
     if project.tender_documents.filter(status=TenderDocument.Status.DRAFT).exists():
         raise DraftExists()
     current = project.tender_documents.get(status=TenderDocument.Status.PUBLISHED)
@@ -1073,28 +1137,30 @@ def _validate_amendment(project: Project, document: TenderDocument) -> None:
     """An amendment keeps the content rules; its deadline is never earlier than the published one,
     and a change that may affect bids leaves the rulebook's days before it (else the earliest
     lawful new deadline is named)."""
-    errors = {}
-    lots = [lot for lot in project.lots.order_by("number") if lot.status != Lot.Status.CANCELLED]
+    errors = _check_content(project, document)
     if not str(document.amendment_reason).strip():
         errors["amendment_reason"] = [str(_("Say what the amendment changes and why."))]
-    if [key for key in templating.SECTION_KEYS if not str(document.sections.get(key, "")).strip()]:
-        errors["sections"] = [str(_("Every section of the documents needs text."))]
-    errors |= _check_scoring(project, document)
-    errors |= _check_bonds(project, document, lots)
-    if document.bid_deadline is None:
-        errors["bid_deadline"] = [str(_("This date is required."))]
-    else:
+    deadline_problem = None
+    if document.bid_deadline is not None:
         new_day = timezone.localtime(document.bid_deadline).date()
         if project.bid_deadline and document.bid_deadline < project.bid_deadline:
-            problem = tender_rules.DateProblem(
+            deadline_problem = tender_rules.DateProblem(
                 "bid_deadline", "deadline_moved_earlier", timezone.localtime(project.bid_deadline).date()
             )
-            errors["bid_deadline"] = [str(date_problem_message(problem))]
         elif document.affects_bids:
             earliest = earliest_amended_deadline(project)
             if new_day < earliest:
-                problem = tender_rules.DateProblem("bid_deadline", "amended_deadline_too_early", earliest)
-                errors["bid_deadline"] = [str(date_problem_message(problem))]
+                deadline_problem = tender_rules.DateProblem(
+                    "bid_deadline", "amended_deadline_too_early", earliest
+                )
+    if deadline_problem is not None:
+        errors["bid_deadline"] = [str(date_problem_message(deadline_problem))]
+    else:
+        # The dates keep the rules they were published under (a moved deadline on a working day,
+        # questions closing the rulebook's days before it), counted from the tender notice's day.
+        notice = _tender_notice(project)
+        published_on = timezone.localtime(notice.published_at).date() if notice else timezone.localdate()
+        errors |= _check_document_dates(project, document, publish_on=published_on)
     if errors:
         raise TenderDocumentInvalid(errors)
 
@@ -1108,6 +1174,7 @@ def publish_amendment(project_id: int, *, actor: User) -> Notice:
         raise NotTenderOfficer()
     if project.status != Project.Status.TENDERING:
         raise InvalidTransition()
+    _check_before_deadline(project)
     document = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
     if document is None:
         raise DocumentNotFound(_("Start an amendment before publishing it."))
@@ -1129,8 +1196,6 @@ def publish_amendment(project_id: int, *, actor: User) -> Notice:
         corrects=_tender_notice(project),
         document=document,
     )
-    if document.bid_deadline != old_deadline:
-        _schedule_deadline(project)
     audit.record_event(
         "procurement.amendment_published",
         actor=actor,
@@ -1145,6 +1210,8 @@ def publish_amendment(project_id: int, *, actor: User) -> Notice:
             "bid_deadline": document.bid_deadline,
         },
     )
+    if document.bid_deadline != old_deadline:
+        _schedule_deadline(project)
     return notice
 
 
@@ -1190,10 +1257,16 @@ def cancel_project(project_id: int, *, actor: User, reason: str) -> Project:
 def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
     """Cancel one lot while tendering, with a published termination notice; when no lot is left
     the project is cancelled too."""
-    lot = Lot.objects.select_related("project").filter(pk=lot_id).first()
-    if lot is None:
+    try:
+        project_id = Lot.objects.filter(pk=lot_id).values_list("project_id", flat=True).first()
+    except (ValueError, TypeError):
+        project_id = None
+    if project_id is None:
         raise LotNotFound()
-    project = selectors.access_project(actor, lot.project_id, lock=True)
+    try:
+        project = selectors.access_project(actor, project_id, lock=True)
+    except ProjectNotFound:
+        raise LotNotFound() from None  # another purchaser's lot looks like a missing one
     lot = Lot.objects.select_for_update().get(pk=lot_id)
     if not policies.can_run_tender(actor, project):
         raise NotTenderOfficer()
@@ -1213,7 +1286,7 @@ def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
         project,
         Notice.Kind.TERMINATION,
         "procurement/notices/termination.txt",
-        {"project": project, "reason": reason.strip(), "lot": lot},
+        {"project": project, "reason": reason.strip(), "lot": lot, "project_cancelled": not remaining},
         corrects=_tender_notice(project),
     )
     audit.record_event(
@@ -1233,14 +1306,19 @@ def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
 # --- Notices -------------------------------------------------------------------------------------
 
 NOTICE_TITLES = {
-    Notice.Kind.TENDER: ("{purchaser}{title}采购公告", "Tender notice: {title} ({purchaser})"),
+    Notice.Kind.TENDER: ("{purchaser}{stem}采购公告", "Tender notice: {title} ({purchaser})"),
     Notice.Kind.SINGLE_SOURCE: (
-        "{purchaser}{title}单一来源采购公示",
+        "{purchaser}{stem}单一来源采购公示",
         "Single-source justification: {title} ({purchaser})",
     ),
     Notice.Kind.CORRECTION: ("{purchaser}{title}更正公告", "Correction notice: {title} ({purchaser})"),
     Notice.Kind.TERMINATION: ("{purchaser}{title}终止公告", "Termination notice: {title} ({purchaser})"),
 }
+
+
+def title_stem_zh(title: str) -> str:
+    """The Chinese title without a trailing 采购, so that "…仪器采购" + "采购公告" reads "…仪器采购公告"."""
+    return title.removesuffix("采购") or title
 
 
 def _publish_notice(
@@ -1258,7 +1336,9 @@ def _publish_notice(
     return Notice.objects.create(
         project=project,
         kind=kind,
-        title_zh=title_zh.format(purchaser=project.purchaser.name_zh, title=project.title_zh),
+        title_zh=title_zh.format(
+            purchaser=project.purchaser.name_zh, title=project.title_zh, stem=title_stem_zh(project.title_zh)
+        ),
         title_en=title_en.format(
             purchaser=project.purchaser.name_en, title=project.title_en or project.title_zh
         ),

@@ -57,16 +57,27 @@ def other_officer(make_member):
 
 
 @pytest.fixture
+def foreign_clerk(make_member):
+    """A clerk of another purchaser of the same region."""
+    return make_member(
+        Role.PURCHASER_CLERK,
+        organisation=OrganisationFactory(kind=Organisation.Kind.PURCHASER, region_code="330400"),
+    )
+
+
+@pytest.fixture
 def regulator(make_member):
     return make_member(
-        Role.REGULATOR, organisation=OrganisationFactory(kind=Organisation.Kind.REGULATOR, region_code="330400")
+        Role.REGULATOR,
+        organisation=OrganisationFactory(kind=Organisation.Kind.REGULATOR, region_code="330400"),
     )
 
 
 @pytest.fixture
 def other_regulator(make_member):
     return make_member(
-        Role.REGULATOR, organisation=OrganisationFactory(kind=Organisation.Kind.REGULATOR, region_code="330100")
+        Role.REGULATOR,
+        organisation=OrganisationFactory(kind=Organisation.Kind.REGULATOR, region_code="330100"),
     )
 
 
@@ -131,8 +142,34 @@ def approved_project(clerk, approvers):
 
 
 @pytest.fixture
+def imported_project(clerk, approvers):
+    """Approved, buying imported products: the regulator's approval is requested."""
+    project = file_project(
+        clerk, imported_products=True, imported_products_justification="国内同类产品的精度达不到教学实验要求"
+    )
+    return approve(project, approvers)
+
+
+@pytest.fixture
+def single_source_project(clerk, approvers):
+    """Approved single source of 2.5 million yuan (above the threshold): awaiting the regulator."""
+    project = file_project(
+        clerk, method=Method.SINGLE_SOURCE, method_justification="只有原厂能提供兼容的升级部件"
+    )
+    return approve(project, approvers)
+
+
+def entrust(project, clerk, agency) -> Project:
+    services.entrust_project(project.pk, actor=clerk, agency_id=agency.pk, scope="组织采购全过程")
+    project.refresh_from_db()
+    return project
+
+
+@pytest.fixture
 def entrusted_project(approved_project, clerk, officer, agency):
-    services.entrust_project(approved_project.pk, actor=clerk, agency_id=agency.pk, scope="组织公开招标全过程")
+    services.entrust_project(
+        approved_project.pk, actor=clerk, agency_id=agency.pk, scope="组织公开招标全过程"
+    )
     approved_project.refresh_from_db()
     return approved_project
 

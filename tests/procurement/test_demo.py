@@ -1,5 +1,6 @@
 """procurement/demo.py: load_demo files each region's draft, pending and approved projects once,
-through the services, and every demo project holds to the rules a filed one must."""
+through the services, takes some on to entrusted and tendering, and every demo project holds to
+the rules a filed one must."""
 
 from decimal import Decimal
 
@@ -11,35 +12,44 @@ from django.utils import timezone
 from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from procurement import demo, methods, services
-from procurement.models import ApprovalDecision, Lot, Project
+from procurement.models import ApprovalDecision, Lot, Notice, Project, TenderDocument
 
 pytestmark = pytest.mark.django_db
 
 REGIONS = {"jx": "330400", "my": "510700", "zz": "410100", "yx": "530400"}
 
 
+STAGES = {
+    "jx": ["draft", "pending_approval", "tendering"],
+    "my": ["draft", "entrusted", "pending_approval"],
+    "zz": ["approved", "draft", "pending_approval"],
+    "yx": ["draft", "pending_approval", "tendering"],
+}
+APPROVED_OR_LATER = {"approved", "entrusted", "tendering"}
+
+
 @pytest.fixture
-def loaded():
+def loaded(declared_next_year):
     call_command("load_demo")
 
 
-def test_every_region_gets_a_draft_a_pending_and_an_approved_project(loaded):
+def test_every_region_gets_a_draft_a_pending_and_an_approved_project_some_entrusted_or_tendering(loaded):
     for prefix, region_code in REGIONS.items():
         statuses = sorted(
             Project.objects.filter(purchaser__region_code=region_code).values_list("status", flat=True)
         )
-        assert statuses == ["approved", "draft", "pending_approval"], prefix
+        assert statuses == STAGES[prefix], prefix
     assert Project.objects.count() == sum(len(rows) for rows in demo.PROJECTS.values())
 
 
-def test_the_jiaxing_computers_are_approved_in_two_lots_by_two_approvers(loaded):
+def test_the_jiaxing_computers_are_approved_in_two_lots_by_two_approvers_and_tendering(loaded):
     project = Project.objects.get(title_zh="教学用计算机采购")
     assert project.title_en == "Computers for teaching"
     assert project.reference.startswith(f"330400-{timezone.localdate().year}-")
     assert project.purchaser.name_zh == "嘉兴市教育局"
     assert project.classification_code == "A02010104"
     assert project.method == "inquiry"
-    assert (project.status, project.approval_levels, project.approved_levels) == ("approved", 2, 2)
+    assert (project.status, project.approval_levels, project.approved_levels) == ("tendering", 2, 2)
     assert list(project.lots.values_list("title_zh", flat=True)) == [
         "学生机房台式计算机",
         "教师办公便携式计算机",
@@ -47,6 +57,25 @@ def test_the_jiaxing_computers_are_approved_in_two_lots_by_two_approvers(loaded)
     approvers = list(project.approval_decisions.values_list("approver__username", flat=True))
     assert approvers == ["jx_approver", "jx_approver2"]
     assert project.drafted_by.username == "jx_clerk"
+    # entrusted to the Jiaxing agency, whose officer published the tender notice with frozen documents
+    assert project.agency.name_zh == "浙江嘉禾招标代理有限公司"
+    assert project.entrustment.sha256 and project.entrustment.document.read(4) == b"%PDF"
+    tender = project.notices.get(kind=Notice.Kind.TENDER)
+    assert tender.document.status == TenderDocument.Status.PUBLISHED and len(tender.document.sha256) == 64
+    intention = project.notices.get(kind=Notice.Kind.INTENTION)
+    assert (tender.published_at - intention.published_at).days >= 30
+    for lot in project.lots.all():
+        assert lot.status == Lot.Status.OPEN_FOR_BIDS
+        assert 0 < lot.bond_amount <= lot.budget * Decimal("0.02")
+    assert project.bid_deadline > tender.published_at
+
+
+def test_the_mianyang_medical_equipment_is_entrusted_with_its_documents_drafted(loaded):
+    project = Project.objects.get(title_zh="基层医疗卫生机构医疗设备采购")
+    assert project.status == Project.Status.ENTRUSTED
+    document = project.tender_documents.get()
+    assert (document.version, document.status) == (1, TenderDocument.Status.DRAFT)
+    assert document.bid_deadline is not None and not project.notices.filter(kind=Notice.Kind.TENDER)
 
 
 def test_the_returned_project_shows_its_return_and_waits_on_its_second_submission(loaded):
@@ -89,7 +118,7 @@ def test_every_demo_project_holds_to_its_constraints(loaded):
         assert [d.level for d in decided] == list(range(1, project.approved_levels + 1))
         assert len({d.approver_id for d in decided}) == len(decided)  # a different approver per level
         assert all(d.approver_id != project.drafted_by_id for d in project.approval_decisions.all())
-        if project.status == Project.Status.APPROVED:
+        if project.status in APPROVED_OR_LATER:
             assert project.approved_levels == project.approval_levels and project.approved_at
             final = decided[-1]
             limit = Membership.objects.get(user=final.approver, organisation=project.purchaser).approval_limit
