@@ -7,9 +7,13 @@ from .exceptions import DomainError
 
 
 def exception_handler(exc, context):
-    """Domain errors become {"code", "detail"} with their status; everything else as DRF does."""
+    """Domain errors become {"code", "detail"} (and "errors" by field when they carry several) with
+    their status; everything else as DRF does."""
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": str(exc.message)}, status=exc.status)
+        body = {"code": exc.code, "detail": str(exc.message)}
+        if getattr(exc, "errors", None):  # several fields at once: {field: [messages]}
+            body["errors"] = {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
+        return Response(body, status=exc.status)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, Http404):
         response.data = {"code": "not_found", "detail": response.data.get("detail")}

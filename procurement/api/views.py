@@ -1,39 +1,222 @@
-"""The procurement API: the purchaser's projects (same permissions as the pages) and the public notices."""
+"""The procurement API: projects, lots, approvals and public notices, with the pages' permissions.
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+Requests authenticate with the browser's session (REST_FRAMEWORK: SessionAuthentication only, CSRF
+checked on writes), so accounts.middleware.SecondFactorRequiredMiddleware applies as on the pages:
+an approver, agency officer or regulator who has not verified the second factor gets 403
+`second_factor_required` on every /api/ path before any view runs.
+
+Each write validates its input with a serializer, calls exactly one service (which checks the
+policy itself and answers 404 for a project the user may not see) and returns the updated object.
+Domain errors reach the client through common.api.exception_handler as {"code", "detail"}.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.exceptions import InvalidInput
+from common.exceptions import InvalidInput, PermissionDenied
 
-from .. import selectors
+from .. import policies, selectors, services
 from ..forms import NoticeFilterForm
-from .serializers import NoticeSerializer, ProjectDetailSerializer, ProjectSerializer
+from ..models import Project
+from .serializers import (
+    ApprovalsSerializer,
+    ApproveRequestSerializer,
+    CancelRequestSerializer,
+    DecideRequestSerializer,
+    EntrustRequestSerializer,
+    ErrorSerializer,
+    LotSerializer,
+    NoticePageSerializer,
+    NoticeSerializer,
+    ProjectDetailSerializer,
+    ProjectPageSerializer,
+    ProjectSerializer,
+    PublishRequestSerializer,
+    RegulatorRequestPageSerializer,
+    RegulatorRequestSerializer,
+    ReturnRequestSerializer,
+)
 
 
-@extend_schema(responses=ProjectSerializer(many=True))
-@api_view(["GET"])
-def projects(request: Request) -> Response:
-    """The projects of the purchaser the user acts for, newest first."""
+def _errors(*statuses: int) -> dict:
+    described = {
+        400: "Invalid input: field messages, or a domain rule's code and translated message.",
+        403: "Not logged in, second factor not verified, or the role may not do this (code says which).",
+        404: "No such object, or one the user may not see (the same answer).",
+        409: "The object's state does not allow this.",
+    }
+    return {status: OpenApiResponse(ErrorSerializer, description=described[status]) for status in statuses}
+
+
+PAGE = OpenApiParameter("page", int, description="The page number (50 a page).")
+
+
+def _paginated(request: Request, queryset, serializer_class) -> Response:
     paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(
-        selectors.projects_of(request.user).order_by("-created_at", "-pk"), request
-    )
-    return paginator.get_paginated_response(ProjectSerializer(page, many=True).data)
+    page = paginator.paginate_queryset(queryset, request)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
-@extend_schema(responses=ProjectDetailSerializer)
-@api_view(["GET"])
-def project(request: Request, project_id: int) -> Response:
-    """One project with its lots and approval history; another purchaser's is 404."""
-    found = selectors.project_detail(selectors.access_project(request.user, project_id))
-    return Response(ProjectDetailSerializer(found).data)
+def _project(project: Project) -> Response:
+    return Response(ProjectDetailSerializer(selectors.project_with_history(project)).data)
+
+
+def _valid(serializer_class, request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+# --- Projects --------------------------------------------------------------------------------------
 
 
 @extend_schema(
+    operation_id="v1_procurement_projects_list",
+    parameters=[PAGE],
+    responses={200: ProjectPageSerializer, **_errors(403)},
+)
+@api_view(["GET"])
+def projects(request: Request) -> Response:
+    """The purchaser's projects (its clerks and approvers) or those entrusted to the agency officer,
+    newest first; other roles get an empty list, as on the project list page."""
+    return _paginated(
+        request, selectors.listed_projects(request.user).order_by("-created_at", "-pk"), ProjectSerializer
+    )
+
+
+@extend_schema(responses={200: ProjectDetailSerializer, **_errors(403, 404)})
+@api_view(["GET"])
+def project(request: Request, project_id: int) -> Response:
+    """One project with its lots, approvals, entrustment and document versions; one the user may
+    not see is 404 like a missing one."""
+    return _project(selectors.access_project(request.user, project_id))
+
+
+@extend_schema(responses={200: LotSerializer(many=True), **_errors(403, 404)})
+@api_view(["GET"])
+def lots(request: Request, project_id: int) -> Response:
+    """The project's lots in order, with their status and bid bond."""
+    found = selectors.access_project(request.user, project_id)
+    return Response(LotSerializer(selectors.lots_of(found), many=True).data)
+
+
+@extend_schema(responses={200: ApprovalsSerializer, **_errors(403, 404)})
+@api_view(["GET"])
+def approvals(request: Request, project_id: int) -> Response:
+    """The purchaser's approval decisions (every submission) and the regulator's approvals."""
+    found = selectors.access_project(request.user, project_id)
+    history = {
+        "decisions": selectors.approval_decisions_of(found),
+        "regulator_approvals": selectors.regulator_approvals_of_project(found),
+    }
+    return Response(ApprovalsSerializer(history).data)
+
+
+@extend_schema(request=None, responses={200: ProjectDetailSerializer, **_errors(403, 404, 409)})
+@api_view(["POST"])
+def submit(request: Request, project_id: int) -> Response:
+    """A clerk of the purchaser sends the draft for approval."""
+    return _project(services.submit_project(project_id, actor=request.user))
+
+
+@extend_schema(
+    request=ApproveRequestSerializer, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)}
+)
+@api_view(["POST"])
+def approve(request: Request, project_id: int) -> Response:
+    """An approver approves the next level. Never the project's drafter (403 own_project_approval);
+    the approver must have verified the second factor, as on the page."""
+    data = _valid(ApproveRequestSerializer, request)
+    return _project(services.approve_project(project_id, actor=request.user, comment=data["comment"]))
+
+
+@extend_schema(
+    request=ReturnRequestSerializer, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)}
+)
+@api_view(["POST"])
+def return_(request: Request, project_id: int) -> Response:
+    """An approver returns the project to draft, saying why."""
+    data = _valid(ReturnRequestSerializer, request)
+    return _project(services.return_project(project_id, actor=request.user, comment=data["comment"]))
+
+
+@extend_schema(
+    request=EntrustRequestSerializer, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)}
+)
+@api_view(["POST"])
+def entrust(request: Request, project_id: int) -> Response:
+    """A clerk entrusts the approved project to an agency (or the purchaser's own office)."""
+    data = _valid(EntrustRequestSerializer, request)
+    entrustment = services.entrust_project(
+        project_id, actor=request.user, agency_id=data["agency_id"], scope=data["scope"], fee=data["fee"]
+    )
+    return _project(entrustment.project)
+
+
+@extend_schema(
+    request=PublishRequestSerializer, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)}
+)
+@api_view(["POST"])
+def publish(request: Request, project_id: int) -> Response:
+    """The agency officer publishes the tender notice with the frozen documents (now, or at
+    publish_at); the rules on dates, criteria and bonds are the service's (400 tender_document_invalid,
+    409 tender_too_early naming the first lawful day)."""
+    data = _valid(PublishRequestSerializer, request)
+    notice = services.publish_tender(project_id, actor=request.user, publish_at=data["publish_at"])
+    return _project(notice.project)
+
+
+@extend_schema(
+    request=CancelRequestSerializer, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)}
+)
+@api_view(["POST"])
+def cancel(request: Request, project_id: int) -> Response:
+    """Cancel the project with a reason (the clerk; the agency officer once entrusted)."""
+    data = _valid(CancelRequestSerializer, request)
+    return _project(services.cancel_project(project_id, actor=request.user, reason=data["reason"]))
+
+
+# --- The regulator's approvals ---------------------------------------------------------------------
+
+
+@extend_schema(
+    operation_id="v1_procurement_regulator_approvals_list",
+    parameters=[PAGE],
+    responses={200: RegulatorRequestPageSerializer, **_errors(403)},
+)
+@api_view(["GET"])
+def regulator_approvals(request: Request) -> Response:
+    """The requests of the regulator's jurisdiction, awaiting first; other roles are refused (403
+    not_regulator), as on the page."""
+    if not policies.is_regulator(request.user):
+        raise PermissionDenied(_("Only a regulator decides on requests for approval."), code="not_regulator")
+    return _paginated(request, selectors.regulator_approvals_of(request.user), RegulatorRequestSerializer)
+
+
+@extend_schema(
+    request=DecideRequestSerializer,
+    responses={200: RegulatorRequestSerializer, **_errors(400, 403, 404, 409)},
+)
+@api_view(["POST"])
+def decide(request: Request, approval_id: int) -> Response:
+    """A regulator of the purchaser's region approves or refuses (refusing needs a comment)."""
+    data = _valid(DecideRequestSerializer, request)
+    decided = services.decide_regulator_approval(
+        approval_id, actor=request.user, approve=data["approve"], comment=data["comment"]
+    )
+    return Response(RegulatorRequestSerializer(decided).data)
+
+
+# --- Public notices --------------------------------------------------------------------------------
+
+
+@extend_schema(
+    operation_id="v1_procurement_notices_list",
     parameters=[
         OpenApiParameter("kind", str),
         OpenApiParameter("category", str),
@@ -41,7 +224,7 @@ def project(request: Request, project_id: int) -> Response:
         OpenApiParameter("region", str),
         OpenApiParameter("after", str, description="the cursor of the next page (next in the answer)"),
     ],
-    responses=NoticeSerializer(many=True),
+    responses={200: NoticePageSerializer, **_errors(400)},
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -54,7 +237,7 @@ def notices(request: Request) -> Response:
     data = form.cleaned_data
     qs = selectors.public_notices(
         kind=data["kind"], category=data["category"], region=data["region"], method=data["method"]
-    )
+    ).select_related("document")
     rows, cursor = selectors.notices_page(qs, after=data["after"])
     return Response(
         {
@@ -64,8 +247,9 @@ def notices(request: Request) -> Response:
     )
 
 
-@extend_schema(responses=NoticeSerializer)
+@extend_schema(responses={200: NoticeSerializer, **_errors(404)})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def notice(request: Request, notice_id: int) -> Response:
-    return Response(NoticeSerializer(selectors.access_public_notice(notice_id)).data)
+    """One published notice with its documents' download page (public)."""
+    return Response(NoticeSerializer(selectors.public_notice(notice_id)).data)
