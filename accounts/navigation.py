@@ -14,14 +14,16 @@ PUBLIC = [
 ]
 OWN_CREDIT = (_("My credit record"), "credit:mine")
 PROJECTS = (_("Projects"), "procurement:projects")
+TENDERS = (_("Tenders"), "procurement:tenders")
+REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals")
 
 ROLE_NAVIGATION: dict[str, list] = {
     Role.PURCHASER_CLERK: [PROJECTS, OWN_CREDIT],
     Role.PURCHASER_APPROVER: [PROJECTS, OWN_CREDIT],
-    Role.AGENCY_OFFICER: [OWN_CREDIT],
+    Role.AGENCY_OFFICER: [TENDERS, OWN_CREDIT],
     Role.SUPPLIER_REPRESENTATIVE: [OWN_CREDIT],
     Role.EXPERT: [OWN_CREDIT],
-    Role.REGULATOR: [(_("Credit supervision"), "credit:supervision")],
+    Role.REGULATOR: [REGULATOR_APPROVALS, (_("Credit supervision"), "credit:supervision")],
     Role.BANK_OFFICER: [],
     Role.OPERATOR: [(_("Administration"), "admin:index")],
 }

@@ -1,13 +1,16 @@
-"""The public notice pages (no login): the list with filters and keyset pagination, one notice."""
+"""The public notice pages (no login): the list with filters and keyset pagination, one notice
+with its history of corrections, and the frozen PDF of the tender documents a notice carries."""
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import selectors
+from .exceptions import DocumentNotFound
 from .forms import NoticeFilterForm
+from .models import TenderDocument
 
 PAGE_SIZE = 50
 
@@ -36,6 +39,29 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = selectors.access_public_notice(notice_id)
-    context = {"notice": notice, "history": list(selectors.notice_history(notice))}
+    notice = selectors.public_notice(notice_id)
+    document = notice.document
+    if document is not None and document.status == TenderDocument.Status.DRAFT:
+        document = None  # never linked before it is frozen (a notice is created with its frozen version)
+    context = {"notice": notice, "document": document, "history": list(selectors.notice_history(notice))}
     return render(request, "procurement/notice_detail.html", context)
+
+
+@require_GET
+def notice_document(request: HttpRequest, notice_id: int) -> FileResponse:
+    """The frozen PDF of the tender documents a published notice carries (no login); its SHA-256
+    is on the notice's page. 404 for a notice without documents, a draft or a scheduled notice."""
+    notice = selectors.access_public_notice(notice_id)
+    if notice.document_id is None:
+        raise DocumentNotFound()
+    document = selectors.public_document(notice.document_id)
+    if not document.pdf:
+        raise DocumentNotFound()
+    response = FileResponse(
+        document.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{document.project.reference}-v{document.version}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,5 +1,7 @@
 """Pure permission predicates of the procurement app."""
 
+from dataclasses import dataclass
+
 from accounts.models import Role, User
 from accounts.permissions import has_object_permission
 from accounts.policies import acting_membership, region_covers
@@ -113,3 +115,44 @@ def can_approve_project(user: User, project: Project) -> bool:
 def can_file_project(user: User) -> bool:
     membership = acting_membership(user)
     return membership is not None and membership.role == Role.PURCHASER_CLERK
+
+
+# --- Pages of the tender ---------------------------------------------------------------------------
+
+
+def is_regulator(user: User) -> bool:
+    """Opens the regulator's list of approval requests (each decision is checked per project)."""
+    membership = acting_membership(user)
+    return membership is not None and membership.role == Role.REGULATOR
+
+
+def is_agency_officer(user: User) -> bool:
+    """Opens the list of tenders entrusted to their agency."""
+    membership = acting_membership(user)
+    return membership is not None and membership.role == Role.AGENCY_OFFICER
+
+
+def can_decide_regulator_approval(user: User, approval) -> bool:
+    return approval.status == approval.Status.REQUESTED and is_regulator_of(user, approval.project)
+
+
+@dataclass(frozen=True)
+class TenderActions:
+    """What the user may do on a project's tender, asking for the object grant once (a grant
+    check is two queries)."""
+
+    officer: bool  # the tender officer of the project (may open the builder and preview)
+    run_tender: bool  # start, edit and publish the documents and the notice (can_run_tender)
+    clarify: bool  # publish clarifications and amendments while tendering
+    cancel_lots: bool  # cancel a lot while tendering
+
+
+def tender_actions(user: User, project: Project) -> TenderActions:
+    officer = is_tender_officer(user, project)
+    tendering = officer and project.status == Project.Status.TENDERING
+    return TenderActions(
+        officer=officer,
+        run_tender=officer and project.status in (Project.Status.ENTRUSTED, Project.Status.TENDERING),
+        clarify=tendering,
+        cancel_lots=tendering,
+    )

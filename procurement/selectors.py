@@ -116,7 +116,9 @@ def agency_for(project: Project, agency_id) -> Organisation | None:
 
 
 def agencies() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True).order_by("region_code", "name_zh")
+    return Organisation.objects.filter(kind=Organisation.Kind.AGENCY, is_active=True).order_by(
+        "region_code", "name_zh"
+    )
 
 
 def officers_of(organisation: Organisation) -> list[User]:
@@ -191,7 +193,10 @@ def notices_page(
     """One page after the cursor (published_at, id) and the cursor of the next page (None at the end)."""
     if after is not None:
         published_at, pk = after
-        qs = qs.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk))
+        # The plain bound lets the (published_at, id) index start at the cursor; the OR alone does not.
+        qs = qs.filter(published_at__lte=published_at).filter(
+            Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk)
+        )
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -214,3 +219,173 @@ def notice_history(notice: Notice) -> QuerySet[Notice]:
     return Notice.objects.filter(project_id=notice.project_id, published_at__lte=timezone.now()).order_by(
         "published_at", "id"
     )
+
+
+# --- The API (procurement/api) ------------------------------------------------------------------
+
+
+def listed_projects(user: User) -> QuerySet[Project]:
+    """The projects a user's list shows: the purchaser's own for its clerks and approvers, the
+    entrusted ones for an agency officer holding the grant; none for other roles."""
+    return (projects_of(user) | entrusted_projects(user)).select_related("purchaser", "agency")
+
+
+def project_with_history(project: Project) -> Project:
+    """The project with its lots, approval decisions, regulator approvals, entrustment and
+    document versions, for the API's detail answer."""
+    return (
+        Project.objects.select_related("purchaser", "agency", "drafted_by", "entrustment")
+        .prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.order_by("number")),
+            Prefetch(
+                "approval_decisions",
+                queryset=ApprovalDecision.objects.select_related("approver").order_by("round", "level"),
+            ),
+            Prefetch(
+                "regulator_approvals",
+                queryset=RegulatorApproval.objects.select_related("decided_by").order_by("subject"),
+            ),
+            Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("version")),
+        )
+        .get(pk=project.pk)
+    )
+
+
+def lots_of(project: Project) -> QuerySet[Lot]:
+    return Lot.objects.filter(project=project).order_by("number")
+
+
+def approval_decisions_of(project: Project) -> QuerySet[ApprovalDecision]:
+    return (
+        ApprovalDecision.objects.filter(project=project).select_related("approver").order_by("round", "level")
+    )
+
+
+def regulator_approvals_of_project(project: Project) -> QuerySet[RegulatorApproval]:
+    return RegulatorApproval.objects.filter(project=project).select_related("decided_by").order_by("subject")
+
+
+# --- Pages of the tender: the project page, the agency's tenders, the document builder -----------
+
+
+def project_page(project: Project) -> Project:
+    """The project with everything its page shows: lots, approval history, the regulator's
+    decisions, the entrustment and its agency, every version of the documents and the notices
+    (scheduled ones too: the page marks them). A constant number of queries, whatever the rows."""
+    return (
+        Project.objects.select_related("purchaser", "drafted_by", "agency", "entrustment__agency")
+        .prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.order_by("number")),
+            Prefetch(
+                "approval_decisions",
+                queryset=ApprovalDecision.objects.select_related("approver").order_by("round", "level"),
+            ),
+            Prefetch(
+                "regulator_approvals",
+                queryset=RegulatorApproval.objects.select_related("decided_by").order_by("subject"),
+            ),
+            Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("-version")),
+            Prefetch("notices", queryset=Notice.objects.order_by("published_at", "id")),
+        )
+        .get(pk=project.pk)
+    )
+
+
+def entrustment_of(project: Project):
+    """The project's entrustment (loaded by project_page), or None."""
+    from .models import Entrustment
+
+    try:
+        return project.entrustment
+    except Entrustment.DoesNotExist:
+        return None
+
+
+def tender_list(user: User) -> QuerySet[Project]:
+    """The agency officer's entrusted projects, with their versions of the documents, newest first."""
+    return (
+        entrusted_projects(user)
+        .select_related("purchaser")
+        .prefetch_related(Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("-version")))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def builder_project(project: Project) -> Project:
+    """The project for the document builder: purchaser and agency (the PDF names them), lots in
+    number order and every version of the documents (newest first)."""
+    return (
+        Project.objects.select_related("purchaser", "agency")
+        .prefetch_related(
+            Prefetch("lots", queryset=Lot.objects.order_by("number")),
+            Prefetch(
+                "tender_documents",
+                queryset=TenderDocument.objects.select_related(
+                    "project__purchaser", "project__agency"
+                ).order_by("-version"),
+            ),
+            Prefetch(
+                "notices",
+                queryset=Notice.objects.filter(kind=Notice.Kind.CORRECTION).order_by("-published_at", "-id"),
+                to_attr="correction_notices",
+            ),
+        )
+        .get(pk=project.pk)
+    )
+
+
+def document_limits(project: Project) -> dict:
+    """The rulebook's limits the builder shows next to its fields: the bond cap of each lot and
+    the lawful price weight (as of the project's rules date)."""
+    from rulebook.selectors import rule_value
+
+    from . import tender_rules
+
+    max_percent = rule_value("bond.max_percent_of_lot_budget", on=project.rules_date)
+    weights = tender_rules.price_weight_range(
+        project.method, project.category, lambda key: rule_value(key, on=project.rules_date)
+    )
+    return {
+        "bond_percent": max_percent,
+        "bond_caps": {
+            lot.number: tender_rules.bond_cap(lot.budget, max_percent) for lot in project.lots.all()
+        },
+        "price_weight_low": weights.low,
+        "price_weight_high": weights.high,
+    }
+
+
+def access_lot(user: User, pk) -> Lot:
+    """A lot of a project the user may see, or 404 (like a missing one)."""
+    from .exceptions import LotNotFound
+
+    try:
+        lot = Lot.objects.select_related("project__purchaser").get(pk=pk)
+    except (Lot.DoesNotExist, ValueError, TypeError):
+        raise LotNotFound() from None
+    if not policies.can_view_project(user, lot.project):
+        raise LotNotFound()
+    return lot
+
+
+def access_entrustment(user: User, project_id):
+    """The entrustment of a project the user may see, or 404 (also when there is none yet)."""
+    from .models import Entrustment
+
+    project = access_project(user, project_id)
+    entrustment = Entrustment.objects.select_related("project").filter(project=project).first()
+    if entrustment is None:
+        raise DocumentNotFound()
+    return entrustment
+
+
+def public_notice(pk) -> Notice:
+    """A published notice with its project, the notice it corrects and its documents, or 404."""
+    try:
+        return (
+            Notice.objects.select_related("project__purchaser", "corrects", "document")
+            .filter(published_at__lte=timezone.now())
+            .get(pk=pk)
+        )
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise NoticeNotFound() from None

@@ -722,6 +722,7 @@ def _check_bonds(project: Project, document: TenderDocument, lots: list[Lot]) ->
             messages_.append(
                 str(
                     format_lazy(
+                        # xgettext:no-python-format
                         _(
                             "Lot {number}: the bond may be at most {percent} % of the lot's budget, "
                             "{cap} CNY."

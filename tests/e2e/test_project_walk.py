@@ -1,17 +1,26 @@
 """The project walk of issue 4 in a real browser: the Jiaxing clerk files a two-lot project in the
 threshold band (two approval levels), submits it; jx_approver (second factor) approves level 1 in
 Chinese, jx_approver2 (the demo's second approver) approves level 2 in English; the clerk sees the
-approval history in both languages. No console errors or CSP violations on any page."""
+approval history in both languages, and entrusts the project to the Jiaxing agency; its officer
+(second factor) starts the documents from the standard template, is refused a bond over the cap,
+saves, previews and publishes; the public reads the tender notice in Chinese and English and
+downloads the frozen PDF, whose SHA-256 is the one shown. No console errors or CSP violations."""
 
+import datetime
+import hashlib
 import re
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.oath import totp
 
 from accounts import demo
-from procurement.models import ApprovalDecision, Project
+from accounts.models import Organisation
+from procurement.models import ApprovalDecision, Lot, Notice, Project, TenderDocument
+from rulebook import calendar
+from rulebook.services import declare_calendar_year
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +33,22 @@ TITLE_EN = "Computers and servers for the school laboratories"
 @pytest.fixture
 def demo_data(transactional_db):
     call_command("load_demo")
+
+
+@pytest.fixture
+def next_year_declared(demo_data):
+    """A deadline weeks ahead may fall in a year chinesecalendar does not cover: declare it (weekends
+    and New Year's Day off) as the operator would, so the walk does not depend on today's date."""
+    year = timezone.localdate().year + 1
+    if not calendar.is_covered(datetime.date(year, 1, 1)):
+        declare_calendar_year(
+            year,
+            days_off=[datetime.date(year, 1, 1)],
+            working_days=[],
+            reason_zh="测试",
+            reason_en="Test",
+            actor=None,
+        )
 
 
 def _login(page, base_url: str, username: str) -> None:
@@ -59,7 +84,9 @@ def _approve(page, base_url: str, project_id: int, comment: str) -> None:
     page.wait_for_load_state()
 
 
-def test_clerk_files_two_lots_and_two_approvers_approve_it(live_server, page_factory, demo_data):
+def test_clerk_files_two_lots_two_approvers_approve_the_agency_publishes_and_the_public_reads_it(
+    live_server, page_factory, demo_data, next_year_declared
+):
     base = live_server.url
 
     # The clerk files the project with two lots, in Chinese.
@@ -167,5 +194,80 @@ def test_clerk_files_two_lots_and_two_approvers_approve_it(live_server, page_fac
     assert TITLE_EN in clerk.inner_text("main")
     _shot(clerk, "list-en")
 
-    for page in (clerk, approver, approver2):
+    # The clerk entrusts the project to the Jiaxing agency (the agreement PDF is recorded).
+    agency = Organisation.objects.get(name_zh="浙江嘉禾招标代理有限公司")
+    clerk.goto(f"{base}/procurement/projects/{project.pk}/")
+    clerk.select_option("[data-testid=entrust] select[name=agency]", str(agency.pk))
+    clerk.click("[data-testid=entrust-project]")
+    clerk.wait_for_load_state()
+    assert clerk.inner_text("[data-testid=project-status]") == "Entrusted to an agency"
+    assert agency.name_en in clerk.inner_text("[data-testid=entrusted-agency]")
+    agreement = clerk.request.get(base + clerk.get_attribute("[data-testid=agreement-pdf]", "href"))
+    assert agreement.ok and agreement.body()[:4] == b"%PDF"
+    _shot(clerk, "entrusted-en")
+
+    # The intention must be public 30 days before the tender notice: the walk dates it 40 days back,
+    # as if the project had been approved then (the refusal itself is a service and a view test).
+    back = timezone.now() - datetime.timedelta(days=40)
+    Project.objects.filter(pk=project.pk).update(intention_published_on=back.date())
+
+    # The agency officer (second factor) builds the documents from the standard template.
+    officer = page_factory("zh-CN")
+    _login(officer, base, "jx_agency")
+    officer.goto(f"{base}/procurement/tenders/")
+    officer.locator("[data-testid=tenders] tr", has_text=TITLE_ZH).get_by_role("link").first.click()
+    officer.wait_for_load_state()
+    officer.goto(f"{base}/procurement/projects/{project.pk}/documents/")
+    officer.click("[data-testid=start-documents]")
+    officer.wait_for_load_state()
+    assert "投标邀请" in officer.inner_text("main") or "询价" in officer.inner_text("main")
+    _shot(officer, "builder-zh")
+    # A bond over 2 % of lot 1's budget (850,000.00 -> at most 17,000.00) is refused and nothing saved.
+    lot1 = Lot.objects.get(project=project, number=1)
+    bond = officer.locator(f"[data-testid=bonds] input[name=bond_{lot1.number}]")
+    bond.fill("17000.01")
+    officer.click("[data-testid=save]")
+    officer.wait_for_load_state()
+    assert "17,000.00" in officer.inner_text("[data-testid=bonds-error]")
+    assert TenderDocument.objects.get(project=project).bonds[str(lot1.number)] == "17000.00"
+    _shot(officer, "builder-bond-refused-zh")
+    officer.locator(f"[data-testid=bonds] input[name=bond_{lot1.number}]").fill("15000.00")
+    officer.click("[data-testid=save]")
+    officer.wait_for_load_state()
+    assert TenderDocument.objects.get(project=project).bonds[str(lot1.number)] in ("15000.00", "15000")
+    preview = officer.request.get(f"{base}/procurement/projects/{project.pk}/documents/preview/")
+    assert preview.ok and preview.body()[:4] == b"%PDF"
+    officer.click("[data-testid=publish-tender]")
+    officer.wait_for_load_state()
+    assert officer.inner_text("[data-testid=project-status]") == "招标中"
+    _shot(officer, "published-zh")
+
+    project.refresh_from_db()
+    document = TenderDocument.objects.get(project=project)
+    notice = Notice.objects.get(project=project, kind=Notice.Kind.TENDER)
+    assert (project.status, document.status) == (Project.Status.TENDERING, TenderDocument.Status.PUBLISHED)
+    assert set(Lot.objects.filter(project=project).values_list("status", flat=True)) == {"open_for_bids"}
+
+    # The public (no login) finds the notice, reads it in Chinese and English and downloads the PDF.
+    public = page_factory("zh-CN")
+    public.goto(f"{base}/notices/?kind=tender")
+    public.locator("[data-testid=notices] a", has_text=notice.title_zh).click()
+    public.wait_for_load_state()
+    assert public.inner_text("[data-testid=notice-title]") == notice.title_zh
+    body = public.inner_text("[data-testid=notice-body]")
+    assert project.reference in body and "实验室台式计算机" in body
+    assert document.sha256 in public.inner_text("[data-testid=notice-document]")
+    _shot(public, "notice-zh")
+    with public.expect_download() as download_info:
+        public.click("[data-testid=download-documents]")
+    pdf = Path(download_info.value.path()).read_bytes()
+    assert pdf[:4] == b"%PDF" and hashlib.sha256(pdf).hexdigest() == document.sha256
+    public.click("[data-testid=language-switch] button[value=en]")
+    public.wait_for_load_state()
+    assert public.inner_text("[data-testid=notice-title]") == notice.title_en
+    assert notice.title_en.startswith("Tender notice")
+    assert TITLE_EN in public.inner_text("[data-testid=notice-title]")
+    _shot(public, "notice-en")
+
+    for page in (clerk, approver, approver2, officer, public):
         assert page.console_errors == []

@@ -191,6 +191,8 @@ def test_project_detail_query_count(login, clerk, approver, django_assert_num_qu
     client = login(clerk)
     url = reverse("procurement:project", args=[project.pk])
     client.get(url)
-    with django_assert_num_queries(8):
+    # session, user+membership, access, the project (purchaser, drafter, agency, entrustment), lots,
+    # decisions, regulator approvals, documents, notices, the agencies to entrust to, unread, memberships
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(response.context["project"].approval_decisions.all()) == 2
