@@ -722,9 +722,8 @@ def _check_bonds(project: Project, document: TenderDocument, lots: list[Lot]) ->
             messages_.append(
                 str(
                     format_lazy(
-                        # xgettext:no-python-format
                         _(
-                            "Lot {number}: the bond may be at most {percent} % of the lot's budget, "
+                            "Lot {number}: the bond may be at most {percent} per cent of the lot's budget, "
                             "{cap} CNY."
                         ),
                         number=lot.number,

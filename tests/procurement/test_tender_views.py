@@ -467,7 +467,7 @@ def test_a_bond_over_the_cap_is_refused_by_its_lot(as_role, drafted_project):
     )
     assert response.status_code == 400
     assert response.context["group_errors"]["bonds"] == [
-        "Lot 1: the bond may be at most 2 % of the lot's budget, 30,000.00 CNY."
+        "Lot 1: the bond may be at most 2 per cent of the lot's budget, 30,000.00 CNY."
     ]
     assert "30,000.00 CNY." in response.content.decode()
     draft.refresh_from_db()
