@@ -239,7 +239,7 @@ def test_clerk_files_two_lots_two_approvers_approve_the_agency_publishes_and_the
     assert preview.ok and preview.body()[:4] == b"%PDF"
     officer.click("[data-testid=publish-tender]")
     officer.wait_for_load_state()
-    assert officer.inner_text("[data-testid=project-status]") == "招标中"
+    assert officer.inner_text("[data-testid=project-status]") == "采购中"
     _shot(officer, "published-zh")
 
     project.refresh_from_db()
@@ -269,5 +269,9 @@ def test_clerk_files_two_lots_two_approvers_approve_the_agency_publishes_and_the
     assert TITLE_EN in public.inner_text("[data-testid=notice-title]")
     _shot(public, "notice-en")
 
-    for page in (clerk, approver, approver2, officer, public):
+    # The refused save answers 400 on purpose, which the browser logs; nothing else may be logged.
+    assert officer.console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+    for page in (clerk, approver, approver2, public):
         assert page.console_errors == []
