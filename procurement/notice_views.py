@@ -1,40 +1,99 @@
 """The public notice pages (no login): the list with filters and keyset pagination, one notice
 with its history of corrections, and the frozen PDF of the tender documents a notice carries."""
 
+import hashlib
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from . import selectors
 from .exceptions import DocumentNotFound
 from .forms import NoticeFilterForm
-from .models import TenderDocument
+from .models import Category, Method, Notice, TenderDocument
 
 PAGE_SIZE = 50
+# A cached page of the list lives at most this long (and never past the next scheduled notice nor
+# past a new one: see _list_content); the bound also covers notices written outside the services.
+LIST_CACHE_SECONDS = 60
 
 
 @require_GET
 def notice_list(request: HttpRequest) -> HttpResponse:
+    """The list's content (filters, rows, page links) is the same for every visitor of a language,
+    so it is rendered once and cached; the page around it (CSRF token, CSP nonce) is not."""
     form = NoticeFilterForm(request.GET or None)
     if request.GET and not form.is_valid():
-        return render(request, "procurement/notice_list.html", {"form": form, "notices": []}, status=400)
+        content = render_to_string(_CONTENT, {"form": form, "notices": []})
+        context = {"content": content, "notices": [], "next_url": None}
+        return render(request, "procurement/notice_list.html", context, status=400)
     data = form.cleaned_data if request.GET else {}
-    qs = selectors.public_notices(
-        kind=data.get("kind", ""),
-        category=data.get("category", ""),
-        region=data.get("region", ""),
-        method=data.get("method", ""),
-    )
-    notices, cursor = selectors.notices_page(qs, after=data.get("after"), size=PAGE_SIZE)
-    next_url = None
-    if cursor is not None:
-        params = {k: v for k, v in data.items() if k != "after" and v}
-        params["after"] = f"{cursor[0].isoformat()}|{cursor[1]}"
-        next_url = f"?{urlencode(params)}"
-    context = {"form": form, "notices": notices, "next_url": next_url, "first_page": not data.get("after")}
+    content, notices, next_url = _list_content(form, data)
+    context = {"content": content, "notices": notices, "next_url": next_url}
     return render(request, "procurement/notice_list.html", context)
+
+
+_CONTENT = "procurement/_notice_list_content.html"
+_FILTERS = ("kind", "category", "region", "method")
+
+
+def _list_content(form: NoticeFilterForm, data: dict) -> tuple[str, list[Notice] | None, str | None]:
+    """The rendered content of one page and its next page's link, from the cache when it is still
+    valid (notices are None then), else from the database.
+
+    An entry is valid while the notices version (bumped on commit of every published notice) is the
+    one it was rendered under, and until the earliest scheduled notice comes out, at most
+    LIST_CACHE_SECONDS. The version is read before the rows, so rows read before a notice commits
+    carry the old version."""
+    after = data.get("after")
+    filters = [data.get(name, "") for name in _FILTERS]
+    cursor = f"{after[0].isoformat()}|{after[1]}" if after else ""
+    key = (
+        "procurement:notice_list:"
+        + hashlib.blake2b(
+            repr((get_language(), timezone.get_current_timezone_name(), filters, cursor)).encode(),
+            digest_size=16,
+        ).hexdigest()
+    )
+    version = selectors.notices_version()
+    now = timezone.now().timestamp()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version and now < entry[1]:
+        return mark_safe(entry[2]), None, entry[3]  # noqa: S308 - our own rendering
+    qs = selectors.notice_list_rows(**dict(zip(_FILTERS, filters, strict=True)))
+    notices, next_cursor = selectors.notices_page(qs, after=after, size=PAGE_SIZE)
+    next_url = None
+    if next_cursor is not None:
+        params = {name: value for name, value in zip(_FILTERS, filters, strict=True) if value}
+        params["after"] = f"{next_cursor[0].isoformat()}|{next_cursor[1]}"
+        next_url = f"?{urlencode(params)}"
+    kinds, categories, methods = (
+        {value: str(label) for value, label in choices}
+        for choices in (Notice.Kind.choices, Category.choices, Method.choices)
+    )
+    rows = [
+        {
+            "notice": notice,
+            "kind": kinds.get(notice.kind, notice.kind),
+            "category": categories.get(notice.category, notice.category),
+            "method": methods.get(notice.method, notice.method),
+        }
+        for notice in notices
+    ]
+    context = {"form": form, "rows": rows, "next_url": next_url, "first_page": not after}
+    content = render_to_string(_CONTENT, context)
+    if notices:  # an empty page is cheap, and it could not tell when a scheduled notice comes out
+        expires = now + LIST_CACHE_SECONDS
+        if notices[0].next_due is not None:
+            expires = min(expires, notices[0].next_due.timestamp())
+        cache.set(key, (version, expires, content, next_url), timeout=LIST_CACHE_SECONDS)
+    return content, notices, next_url
 
 
 @require_GET

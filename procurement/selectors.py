@@ -1,6 +1,9 @@
 """Reads of projects for pages, the API and services."""
 
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+import time
+
+from django.core.cache import cache
+from django.db.models import Case, Prefetch, Q, QuerySet, Subquery, When, prefetch_related_objects
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, User
@@ -187,6 +190,54 @@ def public_notices(
     return qs.order_by("-published_at", "-id")
 
 
+def notice_list_rows(
+    *, kind: str = "", category: str = "", region: str = "", method: str = ""
+) -> QuerySet[Notice]:
+    """public_notices with only the columns the public list shows (no bodies), and next_due on every
+    row: when the earliest scheduled notice comes out (None if there is none), so that a cached page
+    knows when it goes stale. The uncorrelated subquery runs once per query (an InitPlan)."""
+    scheduled = Notice.objects.filter(published_at__gt=timezone.now()).order_by("published_at")
+    return (
+        public_notices(kind=kind, category=category, region=region, method=method)
+        .only(
+            "id",
+            "kind",
+            "title_zh",
+            "title_en",
+            "category",
+            "method",
+            "published_at",
+            "project__reference",
+            "project__purchaser__name_zh",
+            "project__purchaser__name_en",
+        )
+        .annotate(next_due=Subquery(scheduled.values("published_at")[:1]))
+    )
+
+
+# The rendered notice list is cached (procurement.notice_views); this number is part of its entries
+# and changes whenever a notice is published, so that no cached page outlives a new notice.
+NOTICES_VERSION_KEY = "procurement:notices:version"
+
+
+def notices_version() -> int:
+    version = cache.get(NOTICES_VERSION_KEY)
+    if version is None:
+        # Seeded from the clock, so that a version lost from the cache never comes back to a number
+        # that older entries still carry.
+        cache.add(NOTICES_VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(NOTICES_VERSION_KEY)
+    return version
+
+
+def bump_notices_version() -> None:
+    """Called on commit of a published notice (services._publish_notice): every cached page is stale."""
+    try:
+        cache.incr(NOTICES_VERSION_KEY)
+    except ValueError:  # not in the cache (yet, or evicted): a fresh number
+        cache.set(NOTICES_VERSION_KEY, time.time_ns(), timeout=None)
+
+
 def notices_page(
     qs: QuerySet[Notice], *, after: tuple | None, size: int = 50
 ) -> tuple[list[Notice], tuple | None]:
@@ -268,27 +319,51 @@ def regulator_approvals_of_project(project: Project) -> QuerySet[RegulatorApprov
 # --- Pages of the tender: the project page, the agency's tenders, the document builder -----------
 
 
+_PROJECT_PAGE_RELATED = ("purchaser", "drafted_by", "agency", "entrustment__agency")
+
+
+def _project_page_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("lots", queryset=Lot.objects.order_by("number")),
+        Prefetch(
+            "approval_decisions",
+            queryset=ApprovalDecision.objects.select_related("approver").order_by("round", "level"),
+        ),
+        Prefetch(
+            "regulator_approvals",
+            queryset=RegulatorApproval.objects.select_related("decided_by").order_by("subject"),
+        ),
+        Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("-version")),
+        # Not the bodies: the page links to the notice's own page.
+        Prefetch(
+            "notices",
+            queryset=Notice.objects.defer("body_zh", "body_en").order_by("published_at", "id"),
+        ),
+    ]
+
+
 def project_page(project: Project) -> Project:
     """The project with everything its page shows: lots, approval history, the regulator's
     decisions, the entrustment and its agency, every version of the documents and the notices
     (scheduled ones too: the page marks them). A constant number of queries, whatever the rows."""
     return (
-        Project.objects.select_related("purchaser", "drafted_by", "agency", "entrustment__agency")
-        .prefetch_related(
-            Prefetch("lots", queryset=Lot.objects.order_by("number")),
-            Prefetch(
-                "approval_decisions",
-                queryset=ApprovalDecision.objects.select_related("approver").order_by("round", "level"),
-            ),
-            Prefetch(
-                "regulator_approvals",
-                queryset=RegulatorApproval.objects.select_related("decided_by").order_by("subject"),
-            ),
-            Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("-version")),
-            Prefetch("notices", queryset=Notice.objects.order_by("published_at", "id")),
-        )
+        Project.objects.select_related(*_PROJECT_PAGE_RELATED)
+        .prefetch_related(*_project_page_prefetches())
         .get(pk=project.pk)
     )
+
+
+def access_project_page(user: User, pk) -> Project:
+    """access_project and project_page in one: the project the user may see, loaded once with
+    everything its page shows (its relations are fetched only once the user may see it)."""
+    try:
+        project = Project.objects.select_related(*_PROJECT_PAGE_RELATED).get(pk=pk)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise ProjectNotFound() from None
+    if not policies.can_view_project(user, project):
+        raise ProjectNotFound()
+    prefetch_related_objects([project], *_project_page_prefetches())
+    return project
 
 
 def entrustment_of(project: Project):

@@ -348,6 +348,7 @@ def _publish_intention(project: Project) -> Notice:
         method=project.method,
         published_at=timezone.now(),
     )
+    transaction.on_commit(selectors.bump_notices_version)  # the cached public list shows it at once
     return notice
 
 
@@ -1333,6 +1334,9 @@ def _publish_notice(
 ) -> Notice:
     body_zh, body_en = in_both_languages(lambda: render_to_string(template, context).strip())
     title_zh, title_en = NOTICE_TITLES[kind]
+    # The cached pages of the public list go stale once the notice is committed (a scheduled one
+    # too: the pages then know when it comes out).
+    transaction.on_commit(selectors.bump_notices_version)
     return Notice.objects.create(
         project=project,
         kind=kind,

@@ -81,8 +81,8 @@ def project_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
-    project = selectors.access_project(request.user, project_id)
-    return _project_page(request, project)
+    project = selectors.access_project_page(request.user, project_id)
+    return _project_page(request, project, loaded=True)
 
 
 def _project_page(
@@ -92,8 +92,11 @@ def _project_page(
     entrust_form: EntrustForm | None = None,
     cancel_form: ReasonForm | None = None,
     status: int = 200,
+    loaded: bool = False,
 ) -> HttpResponse:
-    project = selectors.project_page(project)
+    """loaded: the project comes from selectors.access_project_page (else it is read afresh)."""
+    if not loaded:
+        project = selectors.project_page(project)
     user = request.user
     can_entrust = policies.can_entrust_project(user, project)
     if can_entrust and entrust_form is None:

@@ -15,7 +15,7 @@ def test_me_shows_the_active_membership(login, make_member, django_assert_num_qu
         MembershipFactory(user=user)
     client = login(user)
     client.get(reverse("accounts_api:me"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         response = client.get(reverse("accounts_api:me"))
     body = response.json()
     assert body["active_membership"]["role"] == "purchaser_clerk"

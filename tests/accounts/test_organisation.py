@@ -26,7 +26,7 @@ def test_a_member_sees_the_page_and_its_members(login, make_member, django_asser
     client = login(user)
     url = reverse("accounts:organisation", args=[org.pk])
     client.get(url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("<tr><td>") == 4
@@ -178,6 +178,6 @@ def test_the_organisation_api_query_count_is_fixed(login, make_member, django_as
     client = login(user)
     client.get(reverse("accounts_api:organisation", args=[others[0].pk]))
     for org in others:
-        # session, user with membership, verified device, the organisation
-        with django_assert_num_queries(4):
+        # user with membership, verified device, the organisation
+        with django_assert_num_queries(3):
             assert client.get(reverse("accounts_api:organisation", args=[org.pk])).json()["uscc"] == org.uscc

@@ -149,9 +149,9 @@ def test_workspace_permission_matrix(login, make_member, role, django_assert_num
     services.notify([user], subject=_("Welcome to Sunlight"), email=False)
     own = reverse("accounts:workspace_role", args=[ROLE_SLUGS[role]])
     client.get(own)
-    # session, user with membership, notifications, activity, other memberships, unread count,
+    # user with membership, notifications, activity, other memberships, unread count,
     # and for second-factor roles the verified device
-    with django_assert_num_queries(7 if role in SECOND_FACTOR else 6):
+    with django_assert_num_queries(6 if role in SECOND_FACTOR else 5):
         response = client.get(own, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert f'<span class="badge sunlight-role-badge">{role.label}</span>' in response.content.decode()
@@ -174,8 +174,8 @@ def test_workspace_query_count_is_fixed(login, make_member, django_assert_num_qu
     client = login(user)
     url = reverse("accounts:workspace_role", args=["purchaser-clerk"])
     client.get(url)
-    # session, user+membership, notifications, events, memberships (switcher), unread count
-    with django_assert_num_queries(6):
+    # user+membership, notifications, events, memberships (switcher), unread count
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -207,7 +207,7 @@ def test_inbox_lists_and_marks_read(login, make_member, django_assert_num_querie
     notes = [services.notify([user], subject=_("Welcome to Sunlight"), email=False)[0] for _i in range(3)]
     client = login(user)
     client.get(reverse("accounts:inbox"))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("accounts:inbox"), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.content.decode().count("欢迎使用阳光采购平台") >= 3
     response = client.post(reverse("accounts:notification_read", args=[notes[0].pk]), HTTP_HX_REQUEST="true")

@@ -137,7 +137,7 @@ def test_the_clerk_lists_its_projects_in_a_constant_number_of_queries(
         approve(small_project(clerk), approvers)
     client = login(clerk)
     client.get(url("projects"))
-    with django_assert_num_queries(4):  # session, user with membership, count, page with purchaser+agency
+    with django_assert_num_queries(3):  # user with membership, count, page with purchaser+agency
         response = client.get(url("projects"))
     body = response.json()
     assert body["count"] == 3 and body["results"][0]["status"] == "approved"
@@ -158,9 +158,7 @@ def test_an_agency_officer_lists_the_projects_entrusted_to_it(
     small_project(clerk)  # a draft: not entrusted
     client = login(officer)
     client.get(url("projects"))
-    with django_assert_num_queries(
-        5
-    ):  # session, user, second-factor device, count, page (grants in a subquery)
+    with django_assert_num_queries(4):  # user, second-factor device, count, page (grants in a subquery)
         response = client.get(url("projects"))
     body = response.json()
     assert body["count"] == 3
@@ -218,9 +216,9 @@ def test_the_project_detail_shows_the_tender_in_a_fixed_number_of_queries(
 ):
     client = login(clerk)
     client.get(url("project", tendering_project.pk))
-    # session, user, access, project with purchaser/agency/drafter/entrustment, lots, decisions,
+    # user, access, project with purchaser/agency/drafter/entrustment, lots, decisions,
     # regulator approvals, document versions
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         detail = client.get(url("project", tendering_project.pk)).json()
     assert detail["status"] == "tendering" and detail["agency"] == {"id": agency.pk, "name": agency.name_zh}
     assert detail["bid_deadline"] is not None
@@ -247,7 +245,7 @@ def test_the_lots_are_listed_in_order_in_a_constant_number_of_queries(
     project = file_project(clerk, budget="3000000.00", lot_budgets=("1000000.00",) * 3)
     client = login(clerk)
     client.get(url("lots", project.pk))
-    with django_assert_num_queries(4):  # session, user, access, lots
+    with django_assert_num_queries(3):  # user, access, lots
         response = client.get(url("lots", project.pk))
     assert [lot["number"] for lot in response.json()] == [1, 2, 3]
     assert {lot["status"] for lot in response.json()} == {"preparing"}
@@ -271,7 +269,7 @@ def test_the_approvals_list_decisions_and_regulator_approvals_in_a_constant_numb
     )
     client = login(clerk)
     client.get(url("approvals", project.pk))
-    with django_assert_num_queries(5):  # session, user, access, decisions with approver, approvals
+    with django_assert_num_queries(4):  # user, access, decisions with approver, approvals
         body = client.get(url("approvals", project.pk)).json()
     assert [(d["level"], d["decision"]) for d in body["decisions"]] == [
         (1, "approved"),
@@ -607,8 +605,8 @@ def test_the_regulator_lists_its_regions_requests_in_a_constant_number_of_querie
         imported(clerk, approvers)
     client = login(regulator)
     client.get(url("regulator_approvals"))
-    # session, user, second-factor device, count, page with project, purchaser and decider
-    with django_assert_num_queries(5):
+    # user, second-factor device, count, page with project, purchaser and decider
+    with django_assert_num_queries(4):
         body = client.get(url("regulator_approvals")).json()
     assert body["count"] == 3
     assert {(row["subject"], row["status"]) for row in body["results"]} == {

@@ -2,6 +2,7 @@
 notice's page, readable without login in both languages."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -147,17 +148,35 @@ def test_a_notice_published_in_the_future_or_missing_is_404(client, clerk, appro
 def test_notice_list_query_count(client, clerk, approver, django_assert_num_queries):
     for title in ("甲", "乙", "丙"):
         _approved(clerk, approver, title=title)
-    client.get(reverse("notices:list"))
     with django_assert_num_queries(1):  # the page of notices with their project and purchaser
         response = client.get(reverse("notices:list"))
     assert len(response.context["notices"]) == 3
+    with django_assert_num_queries(0):  # the same page again: from the cache
+        cached = client.get(reverse("notices:list"))
+    assert len(re.findall(r'href="/notices/\d+/"', cached.content.decode())) == 3
 
 
-def test_notice_detail_query_count(client, clerk, approver, django_assert_num_queries):
-    project = _approved(clerk, approver)
-    notice = project.notices.get()
-    client.get(reverse("notices:detail", args=[notice.pk]))
-    with django_assert_num_queries(
-        2
-    ):  # the notice with its project, purchaser, corrected notice; the history
-        client.get(reverse("notices:detail", args=[notice.pk]))
+def test_a_published_notice_shows_on_the_cached_list_at_once(
+    client, clerk, approver, django_capture_on_commit_callbacks
+):
+    project = _approved(clerk, approver, title="办公桌椅采购")
+    first = client.get(reverse("notices:list")).content.decode()  # now cached
+    assert "办公桌椅采购" in first and "办公桌椅采购终止公告" not in first
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_project(project.pk, actor=clerk, reason="预算调整")  # publishes the termination
+    assert "办公桌椅采购终止公告" in client.get(reverse("notices:list")).content.decode()
+
+
+def test_a_scheduled_notice_shows_on_the_cached_list_when_its_time_comes(
+    client, clerk, approver, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _approved(clerk, approver, title="办公桌椅采购")
+        scheduled = _approved(clerk, approver, title="物业服务采购").notices.get()
+    due = timezone.now() + datetime.timedelta(hours=1)
+    Notice.objects.filter(pk=scheduled.pk).update(published_at=due)  # scheduled, as a tender notice may be
+    assert "物业服务采购" not in client.get(reverse("notices:list")).content.decode()
+    assert "物业服务采购" not in client.get(reverse("notices:list")).content.decode()  # from the cache
+    monkeypatch.setattr(timezone, "now", lambda: due + datetime.timedelta(seconds=1))
+    # No bump, no 60 s wait: the cached page knew when the scheduled notice comes out.
+    assert "物业服务采购" in client.get(reverse("notices:list")).content.decode()

@@ -236,9 +236,9 @@ def test_project_page_query_count_is_the_same_for_two_and_three_lots(
     client = login(clerk)
     url = reverse("procurement:project", args=[project.pk])
     client.get(url)
-    # session, user + membership, project access, the project with purchaser, drafter, agency and
+    # user + membership, the project with purchaser, drafter, agency and
     # entrustment, lots, approval decisions, regulator approvals, documents, notices, unread, memberships
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(url)
     assert len(response.context["lots"]) == len(lot_budgets)
     assert len(response.context["notices"]) >= 4 and len(response.context["documents"]) == 2
@@ -315,8 +315,8 @@ def test_regulator_approvals_query_count(login, clerk, approvers, regulator, dja
     client = login(regulator)
     url = reverse("procurement:regulator_approvals")
     client.get(url)
-    # session, user+membership, second factor, count, page, unread, memberships
-    with django_assert_num_queries(7):
+    # user+membership, second factor, count, page, unread, memberships
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["rows"]) == 3 and response.context["awaiting"] == 3
 
@@ -353,8 +353,8 @@ def test_tenders_query_count(
     client = login(officer)
     url = reverse("procurement:tenders")
     client.get(url)
-    # session, user+membership, second factor, count, page, documents, unread, memberships
-    with django_assert_num_queries(8):
+    # user+membership, second factor, count, page, documents, unread, memberships
+    with django_assert_num_queries(7):
         response = client.get(url)
     rows = response.context["rows"]
     assert len(rows) == 3 and sum(1 for _project, latest in rows if latest is not None) == 1
@@ -412,10 +412,10 @@ def test_builder_query_count_is_the_same_for_two_and_three_lots(
     client = login(officer)
     url = reverse("procurement:documents", args=[project.pk])
     client.get(url)
-    # session, user+membership, second factor, project access and the officer's grant (2) asked
+    # user+membership, second factor, project access and the officer's grant (2) asked
     # twice, the project, lots, documents, corrections, three rules (bond cap, price weight, intention
     # days), regulator approvals, unread, memberships
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(17):
         response = client.get(url)
     assert len(response.context["lot_rows"]) == len(lot_budgets)
     assert response.context["points_total"] == Decimal("100")

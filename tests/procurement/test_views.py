@@ -178,7 +178,7 @@ def test_project_list_query_count(login, clerk, django_assert_num_queries):
     client = login(clerk)
     url = reverse("procurement:projects")
     client.get(url)
-    with django_assert_num_queries(6):  # session, user+membership, count, page, unread, memberships
+    with django_assert_num_queries(5):  # user+membership, count, page, unread, memberships
         response = client.get(url)
     assert len(response.context["page"]) == 3
 
@@ -191,8 +191,8 @@ def test_project_detail_query_count(login, clerk, approver, django_assert_num_qu
     client = login(clerk)
     url = reverse("procurement:project", args=[project.pk])
     client.get(url)
-    # session, user+membership, access, the project (purchaser, drafter, agency, entrustment), lots,
+    # user+membership, the project (purchaser, drafter, agency, entrustment), lots,
     # decisions, regulator approvals, documents, notices, the agencies to entrust to, unread, memberships
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["project"].approval_decisions.all()) == 2
