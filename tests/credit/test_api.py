@@ -125,7 +125,7 @@ def test_api_mine_query_count(world, login, django_assert_num_queries):
     # session, user with membership, own record, events (with rule, evidence type, recorder), their
     # appeals, appeal documents, bans of the events, rulebook: base and four star bands, the
     # record's bans with their record and party
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(reverse("credit_api:mine"))
     body = response.json()
     assert len(body["events"]) == 7

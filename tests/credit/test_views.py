@@ -299,7 +299,7 @@ def test_mine_query_count(world, login, django_assert_num_queries):
     # session, user with membership, own record, events (with rule, evidence type, recorder), their
     # appeals, appeal documents, bans of the events, rulebook: base and four star bands, the
     # record's bans; eligibility (one statement); unread notifications, other memberships (menu)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["explanation"].lines) == 7
 
@@ -310,7 +310,7 @@ def test_supervision_query_count(world, login, django_assert_num_queries):
     client = login(world.users["regulator"])
     url = reverse("credit:supervision")
     _warm(client, url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["page"]) == 6
     assert response.context["pending_appeals"] == 1
@@ -324,7 +324,7 @@ def test_supervised_record_query_count(world, login, django_assert_num_queries):
     # session, user with membership, second-factor device, record, events, their appeals, appeal
     # documents, bans of the events, rulebook: base and four star bands, the record's bans, unread
     # notifications, other memberships (menu)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(response.context["explanation"].lines) == 7
 
@@ -336,7 +336,7 @@ def test_appeals_query_count(world, login, django_assert_num_queries):
     client = login(world.users["regulator"])
     url = reverse("credit:appeals")
     _warm(client, url)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["page"]) == 4
 
@@ -354,7 +354,7 @@ def test_imports_query_count(world, login, django_assert_num_queries):
     client = login(regulator)
     url = reverse("credit:imports")
     _warm(client, url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["page"]) == 4
 
@@ -376,7 +376,7 @@ def test_import_report_query_count(world, login, django_assert_num_queries):
     client = login(regulator)
     url = reverse("credit:import_report", args=[batch.pk])
     _warm(client, url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert [row.outcome for row in response.context["rows"]] == [
         CreditImportRow.Outcome.RECORDED,
