@@ -1224,6 +1224,8 @@ def cancel_project(project_id: int, *, actor: User, reason: str) -> Project:
     """Cancel a project at any open stage, with a reason; once anything of it is public, a
     termination notice says so."""
     project = selectors.access_project(actor, project_id, lock=True)
+    if project.status == Project.Status.CANCELLED:  # a second click: the state says no, not the role
+        raise InvalidTransition()
     if not policies.can_cancel_project(actor, project):
         raise NotAllowedToCancel()
     if not reason.strip():

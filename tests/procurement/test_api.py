@@ -592,7 +592,7 @@ def test_cancelling_twice_is_refused(login, clerk, approved_project):
     client = login(clerk)
     post(client, "cancel", approved_project.pk, reason="取消")
     response = post(client, "cancel", approved_project.pk, reason="再取消")
-    assert (response.status_code, response.json()["code"]) == (403, "not_allowed_to_cancel")
+    assert (response.status_code, response.json()["code"]) == (409, "invalid_transition")
 
 
 # --- The regulator's approvals --------------------------------------------------------------------

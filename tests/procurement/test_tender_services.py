@@ -934,7 +934,7 @@ def test_an_officer_of_another_agency_cannot_cancel(entrusted_project, other_off
 
 def test_a_cancelled_project_is_not_cancelled_again(approved_project, clerk):
     services.cancel_project(approved_project.pk, actor=clerk, reason="需求变更")
-    with pytest.raises(NotAllowedToCancel):
+    with pytest.raises(InvalidTransition):  # 409, not 403: the clerk may cancel, the state does not allow it
         services.cancel_project(approved_project.pk, actor=clerk, reason="再次取消")
     approved_project.refresh_from_db()
     assert approved_project.cancellation_reason == "需求变更"
