@@ -820,7 +820,13 @@ def start_tender_documents(project_id: int, *, actor: User) -> TenderDocument:
     document = TenderDocument.objects.create(
         project=project,
         version=1,
-        sections=templating.standard_sections(project, lots, sme_deduction=_sme_deduction(project)),
+        sections=templating.standard_sections(
+            project,
+            lots,
+            sme_deduction=_sme_deduction(project),
+            challenge_working_days=int(rule_value("challenge.working_days", on=project.rules_date)),
+            contract_signing_days=int(rule_value("contract.signing_days", on=project.rules_date)),
+        ),
         qualification_items=templating.standard_qualification_items(project, lots),
         lot_requirements=templating.standard_lot_requirements(lots),
         evaluation_method=evaluation,

@@ -349,7 +349,18 @@ def _invitation(project: Any, lots: Sequence[Any], terms: dict[str, str]) -> str
     )
 
 
-def _instructions(project: Any, lots: Sequence[Any], terms: dict[str, str], deduction: Decimal | None) -> str:
+def _days(n: int | None, unit: str) -> str:
+    """ "7个工作日" from the rulebook's number, or the law's wording when none is given."""
+    return f"{n}{unit}" if n is not None else "规定期限"
+
+
+def _instructions(
+    project: Any,
+    lots: Sequence[Any],
+    terms: dict[str, str],
+    deduction: Decimal | None,
+    limits: dict[str, int | None],
+) -> str:
     doc = document_title(project.method)[0]
     policies = [_sme_clause(project, lots, terms, deduction)]
     if project.green_requirement:
@@ -369,11 +380,13 @@ def _instructions(project: Any, lots: Sequence[Any], terms: dict[str, str], dedu
         f"五、{terms['opening']}和{terms['evaluate']}\n{terms['opening']}在平台在线进行，{terms['supplier']}应在规定时间内"
         f"完成解密。{terms['evaluate']}由依法组建的{terms['panel']}负责，方法和标准见第五章。",
         f"六、{terms['win']}和合同\n{terms['win']}结果在指定媒体公告，同时向{terms['winner']}发出{terms['award_notice']}。"
-        f"采购人与{terms['winner']}应当在{terms['award_notice']}发出之日起三十日内，按照{doc}和{terms['response']}"
+        f"采购人与{terms['winner']}应当在{terms['award_notice']}发出之日起"
+        f"{_days(limits.get('contract_signing_days'), '日')}内，按照{doc}和{terms['response']}"
         "确定的事项在平台签订政府采购合同（《政府采购法》第四十六条）。",
         "七、落实政府采购政策\n" + "\n".join(part for part in policies if part),
         f"八、质疑\n{terms['supplier']}认为{doc}、采购过程和{terms['win']}结果使自己的权益受到损害的，可以在知道"
-        "或者应知其权益受到损害之日起七个工作日内，通过平台以书面形式提出质疑（《政府采购法》第五十二条）。",
+        f"或者应知其权益受到损害之日起{_days(limits.get('challenge_working_days'), '个工作日')}内，"
+        "通过平台以书面形式提出质疑（《政府采购法》第五十二条）。",
     )
 
 
@@ -483,7 +496,12 @@ def _bid_format(project: Any, terms: dict[str, str]) -> str:
 
 
 def standard_sections(
-    project: Any, lots: Sequence[Any], *, sme_deduction: Decimal | None = None
+    project: Any,
+    lots: Sequence[Any],
+    *,
+    sme_deduction: Decimal | None = None,
+    challenge_working_days: int | None = None,
+    contract_signing_days: int | None = None,
 ) -> dict[str, str]:
     """The editable starting text of every section (SECTION_KEYS), filled from the project.
 
@@ -493,7 +511,16 @@ def standard_sections(
     terms = document_terms(project.method)
     return {
         "invitation": _invitation(project, lots, terms),
-        "instructions": _instructions(project, lots, terms, sme_deduction),
+        "instructions": _instructions(
+            project,
+            lots,
+            terms,
+            sme_deduction,
+            {
+                "challenge_working_days": challenge_working_days,
+                "contract_signing_days": contract_signing_days,
+            },
+        ),
         "qualification": _qualification(project, terms),
         "requirements": _requirements(project, lots, terms),
         "evaluation": _evaluation(project, terms),

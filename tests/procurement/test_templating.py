@@ -224,3 +224,12 @@ def test_the_default_criteria_are_a_fresh_list_each_time():
 )
 def test_amounts_print_in_yuan_with_two_places(amount, text):
     assert templating.yuan(amount) == text
+
+
+def test_the_challenge_and_signing_limits_come_from_the_numbers_given_not_from_the_text():
+    instructions = templating.standard_sections(
+        _project(), LOTS, challenge_working_days=8, contract_signing_days=25
+    )["instructions"]
+    assert "8个工作日内" in instructions and "发出之日起25日内" in instructions
+    assert "七个工作日" not in instructions and "三十日" not in instructions
+    assert "规定期限" in templating.standard_sections(_project(), LOTS)["instructions"]
