@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, FundingSource, Method, Notice, TenderDocument
+from .models import Category, FundingSource, Method, Notice, QualificationKind, TenderDocument
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -218,6 +218,17 @@ class TenderDocumentForm(forms.Form):
         label=_("Qualification requirements (pass/fail), one per line"),
         widget=forms.Textarea(attrs={**_TEXT, "rows": 8}),
     )
+    required_qualifications = forms.MultipleChoiceField(
+        label=_("Licences and certificates every bidder must hold"),
+        choices=QualificationKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    opens_automatically = forms.BooleanField(
+        label=_("Open the bids automatically at the deadline (no opening officers)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     evaluation_method = forms.ChoiceField(
         label=_("Evaluation method"),
         choices=TenderDocument.EvaluationMethod.choices,
@@ -277,6 +288,8 @@ class TenderDocumentForm(forms.Form):
     def initial_of(document: TenderDocument) -> dict:
         initial = {
             "qualification_items": "\n".join(document.qualification_items or []),
+            "required_qualifications": list(document.required_qualifications or []),
+            "opens_automatically": document.opens_automatically,
             "evaluation_method": document.evaluation_method,
             "price_weight": document.price_weight,
             "documents_from": document.documents_from,
@@ -316,6 +329,8 @@ class TenderDocumentForm(forms.Form):
             "qualification_items": [
                 line.strip() for line in _lines(data["qualification_items"]).split("\n") if line.strip()
             ],
+            "required_qualifications": list(data["required_qualifications"]),
+            "opens_automatically": data["opens_automatically"],
             "lot_requirements": dict(document.lot_requirements or {})
             | {str(lot.number): _lines(data[f"lot_{lot.number}"]) for lot in self.lots},
             "evaluation_method": data["evaluation_method"],

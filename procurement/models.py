@@ -31,6 +31,20 @@ class Method(models.TextChoices):
     DIRECT_PURCHASE = "direct_purchase", _("Direct purchase (below threshold)")
 
 
+class QualificationKind(models.TextChoices):
+    """Licences and certificates that tender documents may require of every bidder; suppliers
+    register theirs (with expiry dates) under the same codes, and a bid is refused without them."""
+
+    MEDICAL_DEVICE_TRADING = "medical_device_trading", _("Medical device trading licence")
+    CONSTRUCTION_ENTERPRISE = "construction_enterprise", _("Construction enterprise qualification")
+    WORK_SAFETY = "work_safety", _("Work safety licence")
+    QUALITY_MANAGEMENT = "quality_management", _("Quality management certification (ISO 9001)")
+    FOOD_BUSINESS = "food_business", _("Food business licence")
+    SURVEYING_MAPPING = "surveying_mapping", _("Surveying and mapping qualification")
+    TELECOM_VALUE_ADDED = "telecom_value_added", _("Value-added telecommunications licence")
+    INFORMATION_SECURITY = "information_security", _("Information security service qualification")
+
+
 class FundingSource(models.TextChoices):
     FISCAL_BUDGET = "fiscal_budget", _("Fiscal budget")
     SELF_RAISED = "self_raised", _("Own funds")
@@ -183,7 +197,9 @@ class Lot(TimeStampedModel):
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Being prepared")
         OPEN_FOR_BIDS = "open_for_bids", _("Open for bids")
-        OPENED = "opened", _("Bid deadline passed")
+        CLOSED = "closed", _("Bidding closed, awaiting opening")
+        OPENED = "opened", _("Bids opened")
+        FAILED = "failed", _("Failed (too few valid bids)")
         CANCELLED = "cancelled", _("Cancelled")
 
     project = models.ForeignKey(
@@ -242,8 +258,10 @@ class Lot(TimeStampedModel):
 # A lot's transitions in this app; the bidding, evaluation and contract apps extend the table.
 LOT_TRANSITIONS: dict[str, frozenset[str]] = {
     Lot.Status.PREPARING: frozenset({Lot.Status.OPEN_FOR_BIDS, Lot.Status.CANCELLED}),
-    Lot.Status.OPEN_FOR_BIDS: frozenset({Lot.Status.OPENED, Lot.Status.CANCELLED}),
-    Lot.Status.OPENED: frozenset({Lot.Status.CANCELLED}),
+    Lot.Status.OPEN_FOR_BIDS: frozenset({Lot.Status.CLOSED, Lot.Status.CANCELLED}),
+    Lot.Status.CLOSED: frozenset({Lot.Status.OPENED, Lot.Status.FAILED, Lot.Status.CANCELLED}),
+    Lot.Status.OPENED: frozenset({Lot.Status.FAILED, Lot.Status.CANCELLED}),
+    Lot.Status.FAILED: frozenset(),
     Lot.Status.CANCELLED: frozenset(),
 }
 
@@ -406,6 +424,15 @@ class TenderDocument(TimeStampedModel):
     # The standard template's sections, as edited (section key -> text); see procurement/templating.py.
     sections = models.JSONField(_("sections"), default=dict)
     qualification_items = models.JSONField(_("qualification requirements (pass/fail)"), default=list)
+    # Licences every bidder must hold, valid on the bid deadline: [QualificationKind codes].
+    required_qualifications = models.JSONField(_("required licences and certificates"), default=list)
+    # The response documents a bid must contain: [{"key", "name_zh", "name_en"}] (templating.py).
+    response_documents = models.JSONField(_("required response documents"), default=list)
+    opens_automatically = models.BooleanField(
+        _("bids open automatically at the deadline"),
+        default=False,
+        help_text=_("Otherwise two authorised officers open them together, each with the second factor."),
+    )
     lot_requirements = models.JSONField(_("technical and commercial requirements per lot"), default=dict)
     evaluation_method = models.CharField(
         _("evaluation method"), max_length=16, choices=EvaluationMethod.choices

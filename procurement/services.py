@@ -828,6 +828,7 @@ def start_tender_documents(project_id: int, *, actor: User) -> TenderDocument:
             contract_signing_days=int(rule_value("contract.signing_days", on=project.rules_date)),
         ),
         qualification_items=templating.standard_qualification_items(project, lots),
+        response_documents=templating.standard_response_documents(),
         lot_requirements=templating.standard_lot_requirements(lots),
         evaluation_method=evaluation,
         price_weight=price_weight if evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE else None,
@@ -852,6 +853,8 @@ ONLINE_OPENING_PLACE = "阳光采购平台线上开标（online, on the Sunlight
 EDITABLE_DOCUMENT_FIELDS = (
     "sections",
     "qualification_items",
+    "required_qualifications",
+    "opens_automatically",
     "lot_requirements",
     "evaluation_method",
     "price_weight",
@@ -1024,14 +1027,14 @@ def _schedule_deadline(project: Project) -> None:
 @transaction.atomic
 def close_bidding(project_id: int, *, actor: User | None = None) -> int:
     """At the bid deadline (its job, or the sweep): the project's lots still open for bids move to
-    `opened`. Safe to run twice, early or late: it does nothing before the deadline (database clock)
+    `closed` (awaiting opening). Safe to run twice, early or late: it does nothing before the deadline (database clock)
     or when the lots have moved on. Returns the number of lots closed."""
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None or project.status != Project.Status.TENDERING or project.bid_deadline is None:
         return 0
     closed = Lot.objects.filter(
         project=project, status=Lot.Status.OPEN_FOR_BIDS, project__bid_deadline__lte=Now()
-    ).update(status=Lot.Status.OPENED, updated_at=timezone.now())
+    ).update(status=Lot.Status.CLOSED, updated_at=timezone.now())
     if closed:
         audit.record_event(
             "procurement.bidding_closed",

@@ -569,3 +569,14 @@ def standard_qualification_items(project: Any, lots: Sequence[Any] | None = None
             "（财库〔2020〕46号）规定的中小企业，并提供《中小企业声明函》"
         )
     return items
+
+
+def standard_response_documents() -> list[dict[str, str]]:
+    """The response documents every bid uploads (one file each: PDF, DOCX, XLSX or ZIP); the price
+    is typed in the bid form and sealed on its own, never read from a file."""
+    return [
+        {"key": "bid_letter", "name_zh": "投标（响应）函", "name_en": "Bid letter"},
+        {"key": "qualification", "name_zh": "资格证明文件", "name_en": "Qualification documents"},
+        {"key": "technical", "name_zh": "技术响应文件", "name_en": "Technical response"},
+        {"key": "commercial", "name_zh": "商务响应文件", "name_en": "Commercial response"},
+    ]

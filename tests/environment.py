@@ -15,12 +15,14 @@ def _redis_database(url: str, number: int) -> str:
 
 
 # Tests run a real Celery worker in-process (celery.contrib.testing) on the in-memory broker; the
-# cache is the real Redis, but database 15, so that clearing it never touches a running platform's
-# broker; each run gets its own test database, so that two runs can share a server.
+# cache is the real Redis, but database 15 (14, 13, … for further xdist workers), so that clearing it
+# never touches a running platform's broker nor another worker's cache; each run gets its own test
+# database, so that two runs can share a server.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
 os.environ.setdefault(
     "CACHE_REDIS_URL",
-    _redis_database(os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15),
+    _redis_database(os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15 - _WORKER),
 )
 os.environ.setdefault("DATABASE_TEST_NAME", f"test_sunlight_{os.getpid()}")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

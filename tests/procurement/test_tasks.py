@@ -35,7 +35,7 @@ def test_the_deadline_job_run_early_changes_nothing(tendering_project):
 def test_the_deadline_job_opens_the_lots_and_a_second_run_changes_nothing(tendering_project):
     move_deadline(tendering_project, -datetime.timedelta(seconds=1))
     assert tasks.close_bidding(tendering_project.pk) == 2
-    assert lot_statuses(tendering_project) == {Lot.Status.OPENED}
+    assert lot_statuses(tendering_project) == {Lot.Status.CLOSED}
     assert tasks.close_bidding(tendering_project.pk) == 0
     assert closed_events(tendering_project) == 1
 
@@ -50,7 +50,7 @@ def test_the_sweep_catches_a_lost_job(tendering_project):
     move_deadline(tendering_project, -datetime.timedelta(minutes=5))
     assert tasks.close_due_bidding() == 2
     assert tasks.close_due_bidding() == 0
-    assert lot_statuses(tendering_project) == {Lot.Status.OPENED}
+    assert lot_statuses(tendering_project) == {Lot.Status.CLOSED}
     assert closed_events(tendering_project) == 1
 
 
@@ -61,7 +61,7 @@ def test_a_cancelled_lot_stays_cancelled_at_the_deadline(tendering_project, offi
     move_deadline(tendering_project, -datetime.timedelta(seconds=1))
     assert tasks.close_bidding(tendering_project.pk) == 1
     statuses = dict(tendering_project.lots.values_list("number", "status"))
-    assert statuses == {1: Lot.Status.CANCELLED, 2: Lot.Status.OPENED}
+    assert statuses == {1: Lot.Status.CANCELLED, 2: Lot.Status.CLOSED}
 
 
 def test_the_tasks_have_stable_names_and_the_sweep_runs_every_minute():

@@ -667,7 +667,7 @@ def test_closing_before_the_deadline_changes_nothing(tendering_project):
 def test_closing_after_the_deadline_opens_the_lots_once(tendering_project, agency):
     pass_the_deadline(tendering_project)
     assert services.close_bidding(tendering_project.pk) == 2
-    assert set(tendering_project.lots.values_list("status", flat=True)) == {Lot.Status.OPENED}
+    assert set(tendering_project.lots.values_list("status", flat=True)) == {Lot.Status.CLOSED}
     [event] = audited("procurement.bidding_closed", tendering_project)
     assert event.actor_id is None and event.organisation_id == agency.pk and event.data["lots"] == 2
     # run again (the job and the sweep both fire): nothing more
