@@ -335,6 +335,16 @@ AUDIT_SIGNING_KEY_FILE = env.path(
 if PRODUCTION and not AUDIT_SIGNING_KEY:
     raise environ.ImproperlyConfigured("Set AUDIT_SIGNING_KEY (an Ed25519 private key in PEM) in production.")
 
+# --- Sealed bids: the key-encryption key (32 random bytes, base64) that wraps every lot's private
+# key; never in the database. Development keeps one under var/keys/ (created on first use).
+SEALING_KEY = env.str("SEALING_KEY", default="")
+SEALING_KEY_FILE = env.path("SEALING_KEY_FILE", default=str(VAR_DIR / "keys" / "sealing-kek"))
+if PRODUCTION and not SEALING_KEY:
+    raise environ.ImproperlyConfigured("Set SEALING_KEY (32 random bytes, base64) in production.")
+# Bid files: the response documents' size limit and the segment (chunk) size of an upload.
+BID_FILE_MAX_BYTES = env.int("BID_FILE_MAX_BYTES", default=200 * 1024 * 1024)
+BID_UPLOAD_SEGMENT_BYTES = 1024 * 1024
+
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -496,6 +496,8 @@ class Notice(TimeStampedModel):
         SINGLE_SOURCE = "single_source", _("Single-source justification")
         CORRECTION = "correction", _("Correction notice")
         TERMINATION = "termination", _("Termination notice")
+        OPENING_RECORD = "opening_record", _("Bid opening record")
+        FAILED = "failed", _("Failed procurement notice")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="notices"

@@ -1325,12 +1325,20 @@ NOTICE_TITLES = {
     ),
     Notice.Kind.CORRECTION: ("{purchaser}{title}更正公告", "Correction notice: {title} ({purchaser})"),
     Notice.Kind.TERMINATION: ("{purchaser}{title}终止公告", "Termination notice: {title} ({purchaser})"),
+    Notice.Kind.OPENING_RECORD: ("{purchaser}{title}开标记录", "Bid opening record: {title} ({purchaser})"),
+    Notice.Kind.FAILED: ("{purchaser}{title}流标公告", "Failed procurement notice: {title} ({purchaser})"),
 }
 
 
 def title_stem_zh(title: str) -> str:
     """The Chinese title without a trailing 采购, so that "…仪器采购" + "采购公告" reads "…仪器采购公告"."""
     return title.removesuffix("采购") or title
+
+
+def publish_notice(project: Project, kind: str, template: str, context: dict) -> Notice:
+    """A notice caused by another app's service (the opening record, a failed lot), inside its
+    transaction: the body is rendered in both languages from `template` (a .txt template)."""
+    return _publish_notice(project, kind, template, context)
 
 
 def _publish_notice(
