@@ -159,6 +159,7 @@ CELERY_TASK_ROUTES = {
     "audit.*": {"queue": "default"},
     "credit.*": {"queue": "default"},
     "procurement.*": {"queue": "default"},
+    "suppliers.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -195,6 +196,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurement.close_due_bidding",
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
+    },
+    # Qualifications: the 30-day expiry warning, then the lapse on the expiry date (both idempotent).
+    "suppliers-warn-expiring-qualifications": {
+        "task": "suppliers.warn_expiring_qualifications",
+        "schedule": crontab(hour=0, minute=30),
+        "options": {"queue": "default"},
+    },
+    "suppliers-lapse-expired-qualifications": {
+        "task": "suppliers.lapse_expired_qualifications",
+        "schedule": crontab(hour=0, minute=10),
+        "options": {"queue": "default"},
     },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
@@ -369,6 +381,8 @@ SPECTACULAR_SETTINGS = {
         "CreditEventStatusEnum": "credit.models.CreditEvent.Status",
         "BlacklistEntryStatusEnum": "credit.models.BlacklistEntry.Status",
         "CreditAppealStatusEnum": "credit.models.CreditAppeal.Status",
+        "SupplierProfileStatusEnum": "suppliers.models.SupplierProfile.Status",
+        "QualificationStatusEnum": "suppliers.models.Qualification.Status",
     },
     "TITLE": "Sunlight API",
     "DESCRIPTION": "Sunlight e-procurement platform: the REST API.",

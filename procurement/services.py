@@ -8,6 +8,7 @@ import datetime
 import hashlib
 from decimal import Decimal, InvalidOperation
 
+from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -1098,6 +1099,7 @@ def publish_clarification(project_id: int, *, actor: User, body_zh: str, body_en
     audit.record_event(
         "procurement.clarification_published", actor=actor, target=project, data={"notice": notice.pk}
     )
+    transaction.on_commit(lambda: current_app.send_task("suppliers.notify_clarification", args=[notice.pk]))
     return notice
 
 
@@ -1356,7 +1358,7 @@ def _publish_notice(
     # The cached pages of the public list go stale once the notice is committed (a scheduled one
     # too: the pages then know when it comes out).
     transaction.on_commit(selectors.bump_notices_version)
-    return Notice.objects.create(
+    notice = Notice.objects.create(
         project=project,
         kind=kind,
         title_zh=title_zh.format(
@@ -1374,3 +1376,5 @@ def _publish_notice(
         corrects=corrects,
         document=document,
     )
+    transaction.on_commit(lambda: current_app.send_task("suppliers.notify_subscribers", args=[notice.pk]))
+    return notice
