@@ -2,6 +2,7 @@
 
 import json
 import logging
+import sys
 from datetime import UTC, datetime
 
 _RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -30,3 +31,19 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class StderrHandler(logging.StreamHandler):
+    """A StreamHandler that writes to whatever sys.stderr is at the time of the record, not the one
+    of the moment logging was configured (pytest and its xdist workers swap and close stderr)."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass

@@ -106,7 +106,8 @@ def run() -> int:
 def test(args: list[str]) -> int:
     with embedded_services() as extra:
         env = _env(extra)
-        code = _call([PY, "-m", "pytest", *args], env)
+        # The whole suite runs on every core (pytest-xdist); a chosen selection runs as asked.
+        code = _call([PY, "-m", "pytest", *(args or ["-n", "auto"])], env)
         return code
 
 
