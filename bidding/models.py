@@ -270,12 +270,17 @@ class Bond(TimeStampedModel):
         BANK_GUARANTEE = "bank_guarantee", _("Bank guarantee")
         INSURANCE_GUARANTEE = "insurance_guarantee", _("Insurance e-guarantee")
 
-    lot = models.ForeignKey("procurement.Lot", verbose_name=_("lot"), on_delete=models.PROTECT, related_name="bonds")
+    lot = models.ForeignKey(
+        "procurement.Lot", verbose_name=_("lot"), on_delete=models.PROTECT, related_name="bonds"
+    )
     supplier = models.ForeignKey(
         "accounts.Organisation", verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="bonds"
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUIRED)
     amount = models.DecimalField(_("amount (CNY)"), max_digits=18, decimal_places=2)
+    # The lot's cap when the bond was required: the rulebook's percentage of the lot's budget
+    # (bond.max_percent_of_lot_budget), so that the database refuses a larger amount.
+    cap = models.DecimalField(_("cap (CNY)"), max_digits=18, decimal_places=2)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, blank=True)
     payer_bank = models.CharField(_("payer's bank"), max_length=200, blank=True)
     payer_account_name = models.CharField(_("payer's account name"), max_length=200, blank=True)
@@ -299,6 +304,7 @@ class Bond(TimeStampedModel):
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(_("overdue refund flagged at"), null=True, blank=True)
     forfeit_reason = models.TextField(_("forfeiture reason"), blank=True)
+    rejection_reason = models.TextField(_("why the agency did not accept it"), blank=True)
 
     class Meta:
         verbose_name = _("bid bond")
@@ -306,10 +312,35 @@ class Bond(TimeStampedModel):
         ordering = ["lot", "supplier"]
         constraints = [
             models.UniqueConstraint(
-                fields=["lot", "supplier"], name="bond_one_per_supplier_lot", violation_error_code="bond_exists"
+                fields=["lot", "supplier"],
+                name="bond_one_per_supplier_lot",
+                violation_error_code="bond_exists",
             ),
             models.CheckConstraint(
-                condition=Q(amount__gt=0), name="bond_amount_positive", violation_error_code="amount_not_positive"
+                condition=Q(amount__gt=0),
+                name="bond_amount_positive",
+                violation_error_code="amount_not_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__lte=models.F("cap")),
+                name="bond_amount_within_cap",
+                violation_error_code="above_cap",
+                violation_error_message=_("A bid bond may not exceed the lot's cap."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="required") | (~Q(form="") & Q(lodged_at__isnull=False)),
+                name="bond_lodged_has_form",
+                violation_error_code="not_lodged",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["refundable", "refunded"]) | Q(refund_due_on__isnull=False),
+                name="bond_refundable_has_due_date",
+                violation_error_code="no_refund_due_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="refunded") | Q(refunded_at__isnull=False),
+                name="bond_refunded_has_time",
+                violation_error_code="no_refund_time",
             ),
         ]
 
@@ -319,7 +350,9 @@ class Bond(TimeStampedModel):
 
 BOND_TRANSITIONS: dict[str, frozenset[str]] = {
     Bond.Status.REQUIRED: frozenset({Bond.Status.LODGED}),
-    Bond.Status.LODGED: frozenset({Bond.Status.VERIFIED, Bond.Status.REQUIRED}),
+    # Back to required when the agency does not accept it; straight to refundable when the lot
+    # fails or is cancelled (or the award is notified) before the agency verified what was paid.
+    Bond.Status.LODGED: frozenset({Bond.Status.VERIFIED, Bond.Status.REQUIRED, Bond.Status.REFUNDABLE}),
     Bond.Status.VERIFIED: frozenset({Bond.Status.REFUNDABLE, Bond.Status.FORFEITED}),
     Bond.Status.REFUNDABLE: frozenset({Bond.Status.REFUNDED}),
     Bond.Status.REFUNDED: frozenset(),
