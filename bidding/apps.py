@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class BiddingConfig(AppConfig):
     name = "bidding"
     verbose_name = _("Bidding")
+
+    def ready(self):
+        from audit.actions import register
+
+        # Bid bonds (bidding/bonds.py).
+        register(
+            {
+                "bidding.bond_required": _("Bid bond required"),
+                "bidding.bond_lodged": _("Bid bond lodged"),
+                "bidding.bond_verified": _("Bid bond verified"),
+                "bidding.bond_rejected": _("Bid bond not accepted"),
+                "bidding.bond_refundable": _("Bid bond to be refunded"),
+                "bidding.bond_refunded": _("Bid bond refunded"),
+                "bidding.bond_forfeited": _("Bid bond forfeited"),
+                "bidding.bond_refund_overdue": _("Bid bond refund overdue (flagged to the regulator)"),
+            }
+        )
+        # Celery's autodiscovery imports bidding.tasks only: the bond sweep's task lives apart.
+        from . import bond_tasks  # noqa: F401

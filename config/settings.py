@@ -208,6 +208,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
         "options": {"queue": "default"},
     },
+    # Bid bonds: refunds past their working-day limit are flagged to the regulator (idempotent),
+    # early each morning and again at noon, so a stopped beat or worker catches up the same day.
+    "bidding-flag-overdue-refunds": {
+        "task": "bidding.flag_overdue_refunds",
+        "schedule": crontab(hour="0,12", minute=40),
+        "options": {"queue": "default"},
+    },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
@@ -381,6 +388,8 @@ SPECTACULAR_SETTINGS = {
         "CreditEventStatusEnum": "credit.models.CreditEvent.Status",
         "BlacklistEntryStatusEnum": "credit.models.BlacklistEntry.Status",
         "CreditAppealStatusEnum": "credit.models.CreditAppeal.Status",
+        "BondStatusEnum": "bidding.models.Bond.Status",
+        "BondFormEnum": "bidding.models.Bond.Form",
         "SupplierProfileStatusEnum": "suppliers.models.SupplierProfile.Status",
         "QualificationStatusEnum": "suppliers.models.Qualification.Status",
     },
