@@ -16,16 +16,18 @@ OWN_CREDIT = (_("My credit record"), "credit:mine")
 PROJECTS = (_("Projects"), "procurement:projects")
 TENDERS = (_("Tenders"), "procurement:tenders")
 REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals")
+MY_REGISTRATION = (_("My registration"), "suppliers:profile")
+SUPPLIER_REVIEW = (_("Supplier registrations"), "suppliers:review_list")
 
 ROLE_NAVIGATION: dict[str, list] = {
     Role.PURCHASER_CLERK: [PROJECTS, OWN_CREDIT],
     Role.PURCHASER_APPROVER: [PROJECTS, OWN_CREDIT],
     Role.AGENCY_OFFICER: [TENDERS, OWN_CREDIT],
-    Role.SUPPLIER_REPRESENTATIVE: [OWN_CREDIT],
+    Role.SUPPLIER_REPRESENTATIVE: [MY_REGISTRATION, OWN_CREDIT],
     Role.EXPERT: [OWN_CREDIT],
-    Role.REGULATOR: [REGULATOR_APPROVALS, (_("Credit supervision"), "credit:supervision")],
+    Role.REGULATOR: [REGULATOR_APPROVALS, SUPPLIER_REVIEW, (_("Credit supervision"), "credit:supervision")],
     Role.BANK_OFFICER: [],
-    Role.OPERATOR: [(_("Administration"), "admin:index")],
+    Role.OPERATOR: [SUPPLIER_REVIEW, (_("Administration"), "admin:index")],
 }
 
 

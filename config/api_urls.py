@@ -7,4 +7,5 @@ urlpatterns = [
     path("audit/", include("audit.api.urls")),
     path("credit/", include("credit.api.urls")),
     path("procurement/", include("procurement.api.urls")),
+    path("suppliers/", include("suppliers.api.urls")),
 ]

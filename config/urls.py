@@ -17,6 +17,7 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("procurement/", include("procurement.urls")),
     path("notices/", include("procurement.notice_urls")),
+    path("suppliers/", include("suppliers.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),
