@@ -96,3 +96,11 @@ def other_regulator(make_member):
         Role.REGULATOR,
         organisation=OrganisationFactory(kind=Organisation.Kind.REGULATOR, region_code="330100"),
     )
+
+
+@pytest.fixture
+def inline_email(monkeypatch):
+    """Notification e-mails are sent at once (the task's body), so mailoutbox shows them."""
+    from accounts import tasks
+
+    monkeypatch.setattr(tasks.send_notification_email, "delay", lambda pk: tasks.send_notification_email(pk))
