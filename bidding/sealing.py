@@ -116,7 +116,10 @@ def unwrap_lot_key(lot_id: int, wrapped_private: bytes, kek: bytes) -> X25519Pri
 
 def _shared_key(shared: bytes, ephemeral_public: bytes, lot_public: bytes) -> bytes:
     return HKDF(
-        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=ephemeral_public + lot_public, info=b"sunlight-bid-key"
+        algorithm=hashes.SHA256(),
+        length=KEY_BYTES,
+        salt=ephemeral_public + lot_public,
+        info=b"sunlight-bid-key",
     ).derive(shared)
 
 
@@ -127,15 +130,23 @@ def seal_to_lot(lot_public: bytes, plaintext: bytes, aad: bytes) -> bytes:
     ephemeral_public = ephemeral.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    key = _shared_key(ephemeral.exchange(X25519PublicKey.from_public_bytes(lot_public)), ephemeral_public, lot_public)
+    key = _shared_key(
+        ephemeral.exchange(X25519PublicKey.from_public_bytes(lot_public)), ephemeral_public, lot_public
+    )
     return ephemeral_public + wrap(key, plaintext, aad)
 
 
 def open_from_lot(lot_private: X25519PrivateKey, sealed: bytes, aad: bytes) -> bytes:
     sealed = bytes(sealed)
     ephemeral_public, rest = sealed[:32], sealed[32:]
-    lot_public = lot_private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    key = _shared_key(lot_private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)), ephemeral_public, lot_public)
+    lot_public = lot_private.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    key = _shared_key(
+        lot_private.exchange(X25519PublicKey.from_public_bytes(ephemeral_public)),
+        ephemeral_public,
+        lot_public,
+    )
     return unwrap(key, rest, aad)
 
 

@@ -160,6 +160,7 @@ CELERY_TASK_ROUTES = {
     "credit.*": {"queue": "default"},
     "procurement.*": {"queue": "default"},
     "suppliers.*": {"queue": "default"},
+    "bidding.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -194,6 +195,12 @@ CELERY_BEAT_SCHEDULE = {
     # Bid deadlines: each has its job; this sweep catches a job that was lost (idempotent).
     "procurement-close-due-bidding": {
         "task": "procurement.close_due_bidding",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
+    # Lots whose tender documents open them automatically: opened once closed (idempotent).
+    "bidding-open-due-lots": {
+        "task": "bidding.open_due_lots",
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("credit/", include("credit.urls")),
     path("procurement/", include("procurement.urls")),
+    path("bidding/", include("bidding.urls")),
     path("notices/", include("procurement.notice_urls")),
     path("suppliers/", include("suppliers.urls")),
     path("admin/", admin.site.urls),

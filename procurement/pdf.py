@@ -75,7 +75,8 @@ def _url_fetcher():
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
-def _write_pdf(html: str) -> bytes:
+def write_pdf(html: str) -> bytes:
+    """HTML to PDF with no base URL and only data: URLs fetched (also used by other apps)."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf()
@@ -225,7 +226,7 @@ def render_tender_documents(
     """The PDF of one version of a project's tender documents. Pass a document fetched with
     select_related("project__purchaser", "project__agency") to save queries."""
     context = tender_documents_context(document, generated_at=generated_at)
-    return _write_pdf(render_to_string("procurement/pdf/tender_documents.html", context))
+    return write_pdf(render_to_string("procurement/pdf/tender_documents.html", context))
 
 
 def entrustment_context(
@@ -263,4 +264,4 @@ def render_entrustment_agreement(
 ) -> bytes:
     """The PDF of the entrustment agreement (政府采购委托代理协议) between purchaser and agency."""
     context = entrustment_context(entrustment, generated_at=generated_at)
-    return _write_pdf(render_to_string("procurement/pdf/entrustment_agreement.html", context))
+    return write_pdf(render_to_string("procurement/pdf/entrustment_agreement.html", context))

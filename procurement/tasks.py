@@ -7,7 +7,7 @@ from . import services
 
 @shared_task(name="procurement.close_bidding", acks_late=True, ignore_result=True)
 def close_bidding(project_id: int) -> int:
-    """At the bid deadline (scheduled on publishing): the open lots move to `opened`. Run early
+    """At the bid deadline (scheduled on publishing): the open lots move to `closed`. Run early
     (the deadline moved) or twice, it changes nothing."""
     return services.close_bidding(project_id)
 

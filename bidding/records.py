@@ -1,0 +1,120 @@
+"""What the opening publishes: the opening record (开标记录) as a public notice and a PDF, the
+failed-procurement notice (流标公告) when too few bids remain, and the supplier's receipt PDF.
+
+The PDFs are Chinese with English subtitles (like the tender documents: frozen, read the same in
+either language); the notices are rendered in both languages by procurement.services.publish_notice.
+"""
+
+import hashlib
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from procurement import services as procurement_services
+from procurement.models import Lot, Notice
+from procurement.pdf import chinese_date, write_pdf
+from procurement.templating import yuan
+
+from .models import Bid, Bond, Opening
+
+BOND_STATES_ZH = {
+    Bond.Status.REQUIRED: "未缴纳",
+    Bond.Status.LODGED: "已缴纳（待核验）",
+    Bond.Status.VERIFIED: "已核验",
+    Bond.Status.REFUNDABLE: "待退还",
+    Bond.Status.REFUNDED: "已退还",
+    Bond.Status.FORFEITED: "不予退还",
+}
+
+
+def opening_rows(lot: Lot, bids: list[Bid]) -> list[dict]:
+    bonds = {bond.supplier_id: bond for bond in Bond.objects.filter(lot=lot)}
+    rows = []
+    for bid in sorted(bids, key=lambda b: (b.received_at, b.pk)):
+        bond = bonds.get(bid.supplier_id)
+        files = sorted(bid.files.all(), key=lambda f: f.document_key)
+        rows.append(
+            {
+                "bid": bid,
+                "supplier": bid.supplier,
+                "price": yuan(bid.price) if bid.price is not None else "—",
+                "received_at": chinese_date(bid.received_at),
+                "bond_zh": BOND_STATES_ZH.get(bond.status, "—") if bond else "无需缴纳",
+                "bond_status": bond.get_status_display() if bond else "",
+                "files": [
+                    {
+                        "document": f.document_key,
+                        "name": f.name,
+                        "sha256": f.opened_sha256 or f.sha256,
+                        "receipt_sha256": f.sha256,
+                        "matches": f.hash_matches,
+                    }
+                    for f in files
+                ],
+            }
+        )
+    return rows
+
+
+def render_opening_record(lot: Lot, opening: Opening, bids: list[Bid], *, needed: int) -> bytes:
+    project = lot.project
+    context = {
+        "project": project,
+        "lot": lot,
+        "opening": opening,
+        "reference": project.reference,
+        "header_title": f"{project.title_zh} 开标记录",
+        "rows": opening_rows(lot, bids),
+        "opened_at": chinese_date(opening.opened_at),
+        "deadline": chinese_date(project.bid_deadline),
+        "needed": needed,
+        "officers": [o for o in (opening.first_officer, opening.second_officer) if o is not None],
+        "budget": yuan(lot.budget),
+        "generated_at": chinese_date(timezone.now()),
+    }
+    return write_pdf(render_to_string("bidding/pdf/opening_record.html", context))
+
+
+def publish_opening_record(lot: Lot, opening: Opening, bids: list[Bid], *, needed: int) -> Notice:
+    """Inside the opening's transaction: the PDF (with its SHA-256), the public notice, and the
+    failed-procurement notice when fewer bids than the method needs were opened."""
+    pdf = render_opening_record(lot, opening, bids, needed=needed)
+    opening.sha256 = hashlib.sha256(pdf).hexdigest()
+    opening.pdf.save(f"opening-{lot.project.reference}-{lot.number}.pdf", ContentFile(pdf), save=False)
+    context = {
+        "project": lot.project,
+        "lot": lot,
+        "rows": opening_rows(lot, bids),
+        "opening": opening,
+        "needed": needed,
+        "total": sum((b.price for b in bids if b.price is not None), Decimal("0")),
+    }
+    notice = procurement_services.publish_notice(
+        lot.project, Notice.Kind.OPENING_RECORD, "bidding/notices/opening_record.txt", context
+    )
+    opening.notice = notice
+    opening.save(update_fields=["pdf", "sha256", "notice", "updated_at"])
+    if opening.failed:
+        procurement_services.publish_notice(
+            lot.project, Notice.Kind.FAILED, "bidding/notices/failed.txt", context
+        )
+    return notice
+
+
+def render_receipt(bid: Bid, receipt: dict) -> bytes:
+    project = bid.lot.project
+    context = {
+        "bid": bid,
+        "receipt": receipt,
+        "project": project,
+        "lot": bid.lot,
+        "reference": project.reference,
+        "header_title": f"{project.title_zh} 投标回执",
+        "received_at": chinese_date(bid.received_at),
+        "withdrawn_at": chinese_date(bid.withdrawn_at) if bid.withdrawn_at else "",
+        "received_at_iso": receipt["received_at"],
+        "deadline": chinese_date(project.bid_deadline),
+    }
+    return write_pdf(render_to_string("bidding/pdf/receipt.html", context))
