@@ -2,7 +2,7 @@
 
     key-encryption key (settings.SEALING_KEY, never in the database)
       └─ wraps each lot's X25519 private key               (LotKey.wrapped_private_key)
-           lot public key ─ seals each bid's fresh data key (Bid.sealed_key: ephemeral X25519 + HKDF + AES-GCM)
+           lot public key ─ seals each bid's fresh data key (Bid.sealed_key: X25519 + HKDF + AES-GCM)
                               └─ encrypts the price and every file segment (AES-256-GCM)
 
 Uploads and submission only ever use the lot's *public* key, so nothing but the opening service,
