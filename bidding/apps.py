@@ -22,5 +22,17 @@ class BiddingConfig(AppConfig):
                 "bidding.bond_refund_overdue": _("Bid bond refund overdue (flagged to the regulator)"),
             }
         )
+        # Sealed bids and their opening (bidding/services.py).
+        register(
+            {
+                "bidding.bid_started": _("Bid preparation started"),
+                "bidding.file_received": _("Bid file received (encrypted)"),
+                "bidding.bid_submitted": _("Sealed bid submitted"),
+                "bidding.bid_withdrawn": _("Bid withdrawn"),
+                "bidding.opening_confirmed": _("Opening confirmed by an officer"),
+                "bidding.bids_opened": _("Bids opened"),
+                "bidding.sealed_read_refused": _("Refused attempt to read a sealed bid"),
+            }
+        )
         # Celery's autodiscovery imports bidding.tasks only: the bond sweep's task lives apart.
         from . import bond_tasks  # noqa: F401

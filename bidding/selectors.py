@@ -132,3 +132,21 @@ def collusion_facts(lot: Lot, bids: list[Bid]) -> list[BidFacts]:
             )
         )
     return facts
+
+
+def open_lots() -> list[Lot]:
+    """Lots open for bids now (their tender notice published), soonest deadline first."""
+    from procurement.models import Project
+
+    return list(
+        Lot.objects.filter(status=Lot.Status.OPEN_FOR_BIDS, project__status=Project.Status.TENDERING)
+        .select_related("project__purchaser")
+        .order_by("project__bid_deadline", "project_id", "number")[:200]
+    )
+
+
+def bids_of(supplier: Organisation) -> list[Bid]:
+    """The supplier's bids (drafts and receipts), newest first."""
+    return list(
+        Bid.objects.filter(supplier=supplier).select_related("lot__project").order_by("-created_at")[:200]
+    )

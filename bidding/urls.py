@@ -5,6 +5,7 @@ from . import views
 app_name = "bidding"
 
 urlpatterns = [
+    path("", views.my_bids, name="my_bids"),
     path("lots/<int:lot_id>/bid/", views.bid_page, name="bid"),
     path("lots/<int:lot_id>/bid/start/", views.bid_start, name="bid_start"),
     path("bids/<uuid:public_id>/files/", views.file_begin, name="file_begin"),

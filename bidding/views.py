@@ -274,3 +274,16 @@ def opening_pdf(request: HttpRequest, lot_id: int) -> HttpResponse:
     response = HttpResponse(opening.pdf.open("rb").read(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="opening-{lot_id}.pdf"'
     return response
+
+
+@login_required
+@require_GET
+def my_bids(request: HttpRequest) -> HttpResponse:
+    """The supplier's bidding desk: lots open for bids, and its own bids with their receipts."""
+    supplier = services.supplier_of(request.user)
+    bids = selectors.bids_of(supplier)
+    mine: dict[int, Bid] = {}
+    for bid in bids:
+        mine.setdefault(bid.lot_id, bid)
+    lots = [(lot, mine.get(lot.pk)) for lot in selectors.open_lots()]
+    return render(request, "bidding/my_bids.html", {"lots": lots, "bids": bids})
