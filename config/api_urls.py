@@ -7,5 +7,6 @@ urlpatterns = [
     path("audit/", include("audit.api.urls")),
     path("credit/", include("credit.api.urls")),
     path("procurement/", include("procurement.api.urls")),
+    path("bidding/", include("bidding.api.urls")),
     path("suppliers/", include("suppliers.api.urls")),
 ]
