@@ -5,7 +5,8 @@ from celery import shared_task
 from . import bonds
 
 
-@shared_task(name="bidding.flag_overdue_refunds", acks_late=True, ignore_result=True, queue="default")
+@shared_task(name="bidding.flag_overdue_refunds", acks_late=True, ignore_result=True)
 def flag_overdue_refunds() -> int:
-    """Daily (beat): refundable bonds past their refund day are flagged to the regulator once."""
+    """Twice a day (beat; routed to the default queue by CELERY_TASK_ROUTES): refundable bonds past
+    their refund day are flagged to the regulator once."""
     return bonds.flag_overdue_refunds()
