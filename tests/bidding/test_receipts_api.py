@@ -1,0 +1,41 @@
+"""The receipts API: a supplier's own receipts only; the opening record only after opening."""
+
+import pytest
+
+from bidding import services
+from tests.bidding.helpers import pass_deadline, prepare_bid, verified
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lot(tendering_project):
+    return tendering_project.lots.order_by("number").first()
+
+
+def test_a_supplier_lists_its_own_receipts_and_not_others(client, lot, supplier_factory):
+    mine, theirs = supplier_factory().representative, supplier_factory().representative
+    own = prepare_bid(lot, mine)
+    other = prepare_bid(lot, theirs)
+    client.force_login(mine, backend="accounts.backends.MembershipAwareModelBackend")
+    listed = client.get("/api/v1/bidding/receipts/").json()
+    assert [r["bid"] for r in listed] == [str(own.public_id)]
+    assert "price" not in listed[0]
+    assert (
+        client.get(f"/api/v1/bidding/receipts/{own.public_id}/").json()["audit_sequence"]
+        == own.audit_sequence
+    )
+    assert client.get(f"/api/v1/bidding/receipts/{other.public_id}/").status_code == 404
+
+
+def test_the_opening_record_is_public_only_after_opening(client, lot, supplier_factory, officer, approvers):
+    for i in range(3):
+        prepare_bid(lot, supplier_factory().representative, price=f"{500 + i}.00")
+    url = f"/api/v1/bidding/lots/{lot.pk}/opening/"
+    assert client.get(url).status_code == 404
+    pass_deadline(lot.project)
+    services.confirm_opening(lot.pk, actor=verified(officer))
+    services.confirm_opening(lot.pk, actor=verified(approvers[0]))
+    record = client.get(url).json()
+    assert sorted(row["price"] for row in record["bids"]) == ["500.00", "501.00", "502.00"]
+    assert record["failed"] is False and len(record["pdf_sha256"]) == 64
