@@ -16,7 +16,7 @@ OWN_CREDIT = (_("My credit record"), "credit:mine")
 PROJECTS = (_("Projects"), "procurement:projects")
 TENDERS = (_("Tenders"), "procurement:tenders")
 REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals")
-MY_REGISTRATION = (_("My registration"), "suppliers:profile")
+MY_REGISTRATION = (_("My supplier registration"), "suppliers:profile")
 SUPPLIER_REVIEW = (_("Supplier registrations"), "suppliers:review_list")
 
 ROLE_NAVIGATION: dict[str, list] = {

@@ -203,8 +203,11 @@ def test_a_registration_not_approved_is_an_obstacle(supplier_factory, status):
 def test_not_a_supplier_is_an_obstacle(make_member, db):
     from tests.accounts.factories import OrganisationFactory
 
+    from django.utils import translation
+
     reasons = selectors.bidding_obstacles(OrganisationFactory(), on=TODAY)
-    assert [str(r) for r in reasons] == ["The organisation is not a registered supplier."]
+    with translation.override("en"):
+        assert [str(r) for r in reasons] == ["The organisation is not a registered supplier."]
 
 
 def test_a_missing_lapsed_or_expiring_licence_is_named(supplier_factory, settings):
