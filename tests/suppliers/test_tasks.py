@@ -201,9 +201,9 @@ def test_a_registration_not_approved_is_an_obstacle(supplier_factory, status):
 
 
 def test_not_a_supplier_is_an_obstacle(make_member, db):
-    from tests.accounts.factories import OrganisationFactory
-
     from django.utils import translation
+
+    from tests.accounts.factories import OrganisationFactory
 
     reasons = selectors.bidding_obstacles(OrganisationFactory(), on=TODAY)
     with translation.override("en"):
