@@ -1,0 +1,103 @@
+"""bidding/demo.py: load_demo lodges the Jiaxing bonds and seals jx_supplier's bid, and opens the
+Yuxi soil-testing lot with three bids and two officers, through the services; loading again adds
+nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Organisation
+from audit.models import AuditEvent
+from bidding import demo
+from bidding.models import Bid, BidFile, Bond, Opening
+from procurement.models import Lot, Notice, Project
+from suppliers.models import SupplierProfile
+from tests.procurement.conftest import declared_next_year  # noqa: F401 - a fixture
+from tests.suppliers.fixtures import make_profile
+
+pytestmark = pytest.mark.django_db
+
+DEMO_SUPPLIERS = ("jx_supplier", "jx_supplier2", "yx_supplier", "my_supplier", "zz_supplier")
+
+
+@pytest.fixture
+def loaded(declared_next_year):  # noqa: F811
+    """The whole demo. The supplier registrations come from suppliers/demo.py; where a demo supplier
+    has none (that demo not there), an approved one is made, and the bidding demo loaded again."""
+    call_command("load_demo")
+    missing = Organisation.objects.filter(
+        memberships__user__username__in=DEMO_SUPPLIERS, supplier_profile__isnull=True
+    ).distinct()
+    if missing:
+        for organisation in missing:
+            make_profile(organisation, status=SupplierProfile.Status.APPROVED)
+        demo.load()
+
+
+def _counts():
+    return (
+        Bond.objects.count(),
+        Bid.objects.count(),
+        BidFile.objects.count(),
+        Opening.objects.count(),
+        Notice.objects.count(),
+        AuditEvent.objects.exclude(action__startswith="credit.").count(),
+    )
+
+
+def test_the_jiaxing_bonds_are_lodged_one_verified_and_jx_supplier_holds_a_sealed_bid(loaded):
+    project = Project.objects.get(title_zh=demo.JIAXING_PROJECT)
+    lot = project.lots.get(number=1)
+    assert lot.status == Lot.Status.OPEN_FOR_BIDS
+    statuses = dict(
+        Bond.objects.filter(lot=lot).values_list("supplier__memberships__user__username", "status")
+    )
+    assert statuses == {"jx_supplier": Bond.Status.VERIFIED, "jx_supplier2": Bond.Status.LODGED}
+    assert set(Bond.objects.filter(lot=lot).values_list("form", flat=True)) == {Bond.Form.CASH_TRANSFER}
+    bid = Bid.objects.get(lot=lot)
+    assert bid.supplier.memberships.filter(user__username="jx_supplier").exists()
+    assert bid.status == Bid.Status.SUBMITTED and bid.price is None and bid.sealed_price
+    assert bid.received_at < project.bid_deadline and bid.audit_sequence and len(bid.receipt_sha256) == 64
+    files = list(bid.files.filter(status=BidFile.Status.COMPLETE))
+    assert sorted(f.document_key for f in files) == ["bid_letter", "commercial", "qualification", "technical"]
+    assert all(len(f.sha256) == 64 and f.size > 0 for f in files)
+    assert not Opening.objects.filter(lot__project=project).exists()
+
+
+def test_the_yuxi_lot_is_opened_by_two_officers_with_three_bids_and_its_record_is_public(loaded):
+    project = Project.objects.get(title_zh=demo.YUXI_PROJECT)
+    lot1, lot2 = project.lots.order_by("number")
+    assert (lot1.status, lot2.status) == (Lot.Status.OPENED, Lot.Status.FAILED)
+    opening = Opening.objects.get(lot=lot1)
+    assert opening.status == Opening.Status.OPENED and not opening.failed and opening.valid_bids == 3
+    assert (opening.first_officer.username, opening.second_officer.username) == ("yx_agency", "yx_approver")
+    assert opening.opened_at >= project.bid_deadline and opening.pdf and len(opening.sha256) == 64
+    prices = dict(Bid.objects.filter(lot=lot1).values_list("supplier__memberships__user__username", "price"))
+    assert {name: str(price) for name, price in prices.items()} == dict(demo.YUXI_BIDS)
+    assert set(Bid.objects.filter(lot=lot1).values_list("status", flat=True)) == {Bid.Status.OPENED}
+    assert all(
+        BidFile.objects.filter(bid__lot=lot1, status="complete").values_list("hash_matches", flat=True)
+    )
+    assert set(Bond.objects.filter(lot=lot1).values_list("status", flat=True)) == {Bond.Status.VERIFIED}
+    record = project.notices.get(kind=Notice.Kind.OPENING_RECORD, body_zh__contains="798")
+    assert "776" in record.body_zh and record.published_at
+    assert Opening.objects.get(lot=lot2).failed
+    assert project.notices.filter(kind=Notice.Kind.FAILED).exists()
+    assert project.status == Project.Status.TENDERING  # the project moves on per lot
+
+
+def test_the_demo_documents_are_pdfs_with_their_authoring_software():
+    content = demo.pdf_document("Bid letter", "Yuxi (Demo) Co.", "Liu Yang", "WPS Office 2023")
+    assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+    assert b"/Producer (WPS Office 2023)" in content and b"Yuxi \\(Demo\\) Co." in content
+
+
+def test_loading_again_changes_nothing(loaded):
+    counts = _counts()
+    assert demo.load() == []
+    call_command("load_demo")
+    assert _counts() == counts
+
+
+def test_nothing_is_bid_without_the_demo_accounts():
+    assert demo.load() == []
+    assert not Bid.objects.exists() and not Bond.objects.exists()
