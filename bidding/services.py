@@ -575,6 +575,7 @@ def submit_bid(
         raise LateBid(_deadline_message(lot.project.bid_deadline), code="late_bid")
     amount = parse_price(price)
     document = current_document(lot.project)
+    _require_may_bid(bid.supplier, lot, document)
     files = list(BidFile.objects.filter(bid=bid).exclude(status=BidFile.Status.DISCARDED))
     done = {f.document_key for f in files if f.status == BidFile.Status.COMPLETE}
     missing = [item for item in document.response_documents or [] if item["key"] not in done]
@@ -586,7 +587,6 @@ def submit_bid(
             ),
             code="files_missing",
         )
-    _require_may_bid(bid.supplier, lot, document)
     _require_bond(bid.supplier, lot, document)
     data_key = _draft_key(bid)
     sealed_price = sealing.wrap(

@@ -108,3 +108,34 @@ def test_too_few_bids_fail_the_lot_with_a_notice(lot, suppliers, officer, approv
     lot.refresh_from_db()
     assert lot.status == Lot.Status.FAILED
     assert Notice.objects.filter(project=lot.project, kind=Notice.Kind.FAILED).exists()
+
+
+def test_a_blacklisted_supplier_cannot_bid_and_is_told_why(lot, supplier_factory):
+    from credit import services as credit_services
+
+    profile = supplier_factory()
+    draft = prepare_bid(lot, profile.representative, submit=False)
+    credit_services.record_event(profile.organisation, "supplier.false_materials")
+    with pytest.raises(NotEligibleToBid) as refused:
+        services.submit_bid(draft.public_id, actor=profile.representative, price="10.00")
+    assert "false" in str(refused.value).lower() or "虚假" in str(refused.value) or "blacklist" in str(
+        refused.value
+    ).lower()
+    draft.refresh_from_db()
+    assert draft.status == Bid.Status.DRAFT
+
+
+def test_a_supplier_without_the_required_licence_cannot_bid(lot, supplier_factory):
+    lot.project.tender_documents.filter(status="published").update(
+        required_qualifications=["medical_device_trading"]
+    )
+    without = supplier_factory().representative
+    with pytest.raises(NotEligibleToBid):
+        services.start_bid(lot.pk, actor=without)
+    holder = supplier_factory(qualifications=["medical_device_trading"]).representative
+    assert services.start_bid(lot.pk, actor=holder).status == Bid.Status.DRAFT
+
+
+def test_agency_staff_cannot_bid(lot, officer):
+    with pytest.raises(NotEligibleToBid):
+        services.start_bid(lot.pk, actor=officer)
