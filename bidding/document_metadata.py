@@ -26,6 +26,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections import deque
 from xml.etree import ElementTree
 
 MAX_PART_BYTES = 1024 * 1024
@@ -165,48 +166,70 @@ def _string_at(data: bytes, position: int) -> bytes | None:
 
 
 def _indirect_string(data: bytes, number: bytes, generation: bytes) -> bytes | None:
-    found = None
-    for match in re.finditer(rb"(?<!\d)" + number + rb"\s+" + generation + rb"\s+obj\b", data):
+    """The string that is object `number generation` (its last definition wins)."""
+    pattern = re.compile(rb"(?<!\d)" + number + rb"\s+" + generation + rb"\s+obj\b")
+    for match in _last(pattern, data, 4):
         value = _string_at(data, match.end())
         if value is not None:
-            found = value
-    return found
+            return value
+    return None
 
 
+# Each XMP property: the start tag or attribute that locates it, and the pattern that reads it
+# from there (bounded, so hostile input costs linear time).
 _XMP_PATTERNS = {
     "author": [
-        re.compile(rb"<dc:creator\b[^>]*>.*?<rdf:li\b[^>]*>(.*?)</rdf:li>", re.S),
-        re.compile(rb"<dc:creator\b[^>]*>([^<]+)</dc:creator>", re.S),
+        (
+            rb"<dc:creator\b",
+            rb"<dc:creator\b[^>]{0,200}>.{0,2000}?<rdf:li\b[^>]{0,200}>(.{0,4096}?)</rdf:li>",
+        ),
+        (rb"<dc:creator\b", rb"<dc:creator\b[^>]{0,200}>([^<]{1,4096})</dc:creator>"),
     ],
     "producer": [
-        re.compile(rb"<pdf:Producer\b[^>]*>(.*?)</pdf:Producer>", re.S),
-        re.compile(rb"\bpdf:Producer\s*=\s*\"([^\"]*)\""),
+        (rb"<pdf:Producer\b", rb"<pdf:Producer\b[^>]{0,200}>(.{0,4096}?)</pdf:Producer>"),
+        (rb"\bpdf:Producer\s*=", rb"pdf:Producer\s*=\s*\"([^\"]{0,4096})\""),
     ],
     "creator": [
-        re.compile(rb"<xmp:CreatorTool\b[^>]*>(.*?)</xmp:CreatorTool>", re.S),
-        re.compile(rb"\bxmp:CreatorTool\s*=\s*\"([^\"]*)\""),
+        (rb"<xmp:CreatorTool\b", rb"<xmp:CreatorTool\b[^>]{0,200}>(.{0,4096}?)</xmp:CreatorTool>"),
+        (rb"\bxmp:CreatorTool\s*=", rb"xmp:CreatorTool\s*=\s*\"([^\"]{0,4096})\""),
     ],
     "company": [
-        re.compile(rb"<pdfx:Company\b[^>]*>(.*?)</pdfx:Company>", re.S),
-        re.compile(rb"\bpdfx:Company\s*=\s*\"([^\"]*)\""),
+        (rb"<pdfx:Company\b", rb"<pdfx:Company\b[^>]{0,200}>(.{0,4096}?)</pdfx:Company>"),
+        (rb"\bpdfx:Company\s*=", rb"pdfx:Company\s*=\s*\"([^\"]{0,4096})\""),
     ],
 }
+_XMP_COMPILED = {
+    key: [(re.compile(locate), re.compile(read, re.S)) for locate, read in patterns]
+    for key, patterns in _XMP_PATTERNS.items()
+}
+# How many of the last occurrences of a key are tried before giving up (hostile input may hold
+# thousands of unterminated ones).
+MAX_ATTEMPTS = 16
+MAX_INDIRECT_LOOKUPS = 8
+
+
+def _last(pattern: re.Pattern, data: bytes, count: int = MAX_ATTEMPTS) -> list[re.Match]:
+    """The last `count` matches of `pattern`, the last first (one linear pass)."""
+    return list(reversed(deque(pattern.finditer(data), maxlen=count)))
 
 
 def _xmp(data: bytes) -> dict[str, str]:
     found: dict[str, str] = {}
-    for key, patterns in _XMP_PATTERNS.items():
-        for pattern in patterns:
-            matches = [m for m in pattern.finditer(data) if len(m.group(1)) <= _MAX_PDF_STRING]
-            if matches:
-                text = matches[-1].group(1).decode("utf-8", errors="replace")
-                _put(found, key, html.unescape(re.sub(r"<[^>]*>", "", text)))
-                if key in found:
+    for key, patterns in _XMP_COMPILED.items():
+        for locate, read in patterns:
+            for start in _last(locate, data):
+                match = read.match(data, start.start())
+                if match:
+                    text = match.group(1).decode("utf-8", errors="replace")
+                    _put(found, key, html.unescape(re.sub(r"<[^>]*>", "", text)))
                     break
+            if key in found:
+                break
     return found
 
 
-_OBJSTM_RE = re.compile(rb"\bobj\s*<<((?:(?!\bendobj\b).){0,1000}?)>>\s*stream(?:\r\n|\n|\r)", re.S)
+_OBJSTM_RE = re.compile(rb"/Type\s*/ObjStm\b")
+_STREAM_RE = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 MAX_OBJECT_STREAMS = 64
 MAX_INFLATED_BYTES = 4 * 1024 * 1024
 
@@ -219,15 +242,15 @@ def _object_streams(data: bytes) -> bytes:
     for count, match in enumerate(_OBJSTM_RE.finditer(data)):
         if count >= MAX_OBJECT_STREAMS or len(inflated) >= MAX_INFLATED_BYTES:
             break
-        header = match.group(1)
-        if not re.search(rb"/Type\s*/ObjStm\b", header) or not re.search(
-            rb"/Filter\s*/FlateDecode\b", header
-        ):
+        opening = data.rfind(b"<<", max(0, match.start() - 1000), match.start())
+        stream = _STREAM_RE.search(data, match.end(), match.end() + 1000)
+        if opening < 0 or not stream:
             continue
-        if re.search(rb"/DecodeParms", header):
-            continue  # predictors are not applied here
-        length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", header)
-        start = match.end()
+        header = data[opening : stream.start()]
+        if not re.search(rb"/Filter\s*/FlateDecode\b", header) or b"/DecodeParms" in header:
+            continue  # other filters and predictors are not applied here
+        length = re.search(rb"/Length\s+(\d{1,10})(?!\s+\d+\s+R)", header)
+        start = stream.end()
         end = start + int(length.group(1)) if length else data.find(b"endstream", start)
         if end < start:
             continue
@@ -240,17 +263,27 @@ def _object_streams(data: bytes) -> bytes:
 
 
 def _info(data: bytes) -> dict[str, str]:
-    found: dict[str, str] = {}
+    """The last readable value of each information key (incremental updates come later)."""
+    candidates: dict[str, deque] = {key: deque(maxlen=MAX_ATTEMPTS) for key in _INFO_KEYS.values()}
     for match in _INFO_RE.finditer(data):
-        key = _INFO_KEYS[match.group(1)]
-        if match.group(3):
-            raw = _indirect_string(data, match.group(3), match.group(4))
-        elif match.group(2) == b"(":
-            raw = _literal_string(data, match.end())
-        else:
-            raw = _hex_string(data, match.end())
-        if raw is not None:
-            _put(found, key, _pdf_text(raw))
+        candidates[_INFO_KEYS[match.group(1)]].append(match)
+    found: dict[str, str] = {}
+    indirect_lookups = 0
+    for key, matches in candidates.items():
+        for match in reversed(matches):
+            if match.group(3):
+                if indirect_lookups >= MAX_INDIRECT_LOOKUPS:
+                    continue
+                indirect_lookups += 1
+                raw = _indirect_string(data, match.group(3), match.group(4))
+            elif match.group(2) == b"(":
+                raw = _literal_string(data, match.end())
+            else:
+                raw = _hex_string(data, match.end())
+            if raw is not None:
+                _put(found, key, _pdf_text(raw))
+                if key in found:
+                    break
     return found
 
 
