@@ -382,7 +382,12 @@ def normalise_ip(value: str) -> str:
 
 
 def _generic_software(value: str) -> bool:
-    return any(value == word or re.match(re.escape(word) + r"\b", value) for word in GENERIC_SOFTWARE)
+    """Latin names match as whole words at the start ("word 2016", not "wordsmith"); Chinese names
+    as a prefix ("金山文档"), since a word boundary does not separate Chinese characters."""
+    return any(
+        value.startswith(word) if not word.isascii() else re.match(re.escape(word) + r"(?!\w)", value)
+        for word in GENERIC_SOFTWARE
+    )
 
 
 # --- Screens over shared values ------------------------------------------------------------------

@@ -252,11 +252,20 @@ def test_generic_companies_are_ignored():
         ("Writer", "LibreOffice 7.4"),
         ("Acrobat PDFMaker 23 for Word", "Adobe PDF Library 23.1.175"),
         ("Chromium", "Skia/PDF m120"),
+        ("金山文档", None),
+        ("福昕高级PDF编辑器", "Foxit PDF Producer"),
     ],
 )
 def test_common_office_and_pdf_software_is_no_signal(creator, producer):
     metadata = ({"creator": creator, "producer": producer},)
     assert screen_bids([bid(1, metadata=metadata), bid(2, metadata=metadata)]) == []
+
+
+def test_a_name_that_only_starts_like_common_software_is_unusual():
+    metadata = ({"creator": "Wordsmith Bid Studio", "producer": None},)
+    [flag] = screen_bids([bid(1, metadata=metadata), bid(2, metadata=metadata)])
+    assert flag.kind == "same_creating_software"
+    assert flag.evidence["value"] == "Wordsmith Bid Studio"
 
 
 def test_unusual_software_must_match_as_a_pair():
