@@ -18,12 +18,13 @@ TENDERS = (_("Tenders"), "procurement:tenders")
 REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals")
 MY_REGISTRATION = (_("My supplier registration"), "suppliers:profile")
 SUPPLIER_REVIEW = (_("Supplier registrations"), "suppliers:review_list")
+BIDS = (_("Bids"), "bidding:my_bids")
 
 ROLE_NAVIGATION: dict[str, list] = {
     Role.PURCHASER_CLERK: [PROJECTS, OWN_CREDIT],
     Role.PURCHASER_APPROVER: [PROJECTS, OWN_CREDIT],
     Role.AGENCY_OFFICER: [TENDERS, OWN_CREDIT],
-    Role.SUPPLIER_REPRESENTATIVE: [MY_REGISTRATION, OWN_CREDIT],
+    Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_REGISTRATION, OWN_CREDIT],
     Role.EXPERT: [OWN_CREDIT],
     Role.REGULATOR: [REGULATOR_APPROVALS, SUPPLIER_REVIEW, (_("Credit supervision"), "credit:supervision")],
     Role.BANK_OFFICER: [],

@@ -13,10 +13,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from accounts.models import Role
+from accounts.policies import acting_membership
+
 from . import selectors
 from .exceptions import DocumentNotFound
 from .forms import NoticeFilterForm
-from .models import Category, Method, Notice, TenderDocument
+from .models import Category, Lot, Method, Notice, TenderDocument
 
 PAGE_SIZE = 50
 # A cached page of the list lives at most this long (and never past the next scheduled notice nor
@@ -103,6 +106,12 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     if document is not None and document.status == TenderDocument.Status.DRAFT:
         document = None  # never linked before it is frozen (a notice is created with its frozen version)
     context = {"notice": notice, "document": document, "history": list(selectors.notice_history(notice))}
+    membership = acting_membership(request.user)
+    if document is not None and membership is not None and membership.role == Role.SUPPLIER_REPRESENTATIVE:
+        # A supplier goes from the tender notice to its bid for each lot still open.
+        context["lots_open_for_bids"] = list(
+            notice.project.lots.filter(status=Lot.Status.OPEN_FOR_BIDS).order_by("number")
+        )
     return render(request, "procurement/notice_detail.html", context)
 
 
