@@ -261,7 +261,9 @@ def test_three_suppliers_register_lodge_bonds_bid_and_two_officers_open_the_lot_
         _login(page, base, spec[1], PASSWORD)
         page.goto(f"{base}/bidding/lots/{lot.pk}/bid/")
         _shot(page, f"bid-before-bond-{spec[1]}")
-        page.goto(f"{base}/bidding/lots/{lot.pk}/bond/")
+        page.click("[data-testid=bond-link]")  # the bid page leads to the bond page
+        page.wait_for_load_state()
+        assert page.url == f"{base}/bidding/lots/{lot.pk}/bond/", page.url
         bond_amount = page.inner_text("[data-testid=bond-amount]")
         assert re.search(r"24,?000\.00", bond_amount), bond_amount  # 2 % of 1,200,000.00
         page.check("input[name=form][value=cash_transfer]")
