@@ -164,7 +164,7 @@ def bonds_of_project(project: Project) -> QuerySet[Bond]:
     """Every bond of the project's lots, by lot then supplier, ready for the agency's list."""
     return (
         Bond.objects.filter(lot__project=project)
-        .select_related("lot", "supplier", "verified_by")
+        .select_related("lot__project", "supplier", "verified_by")
         .order_by("lot__number", "supplier__name_zh", "pk")
     )
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("accounts/", include("accounts.api.urls")),
     path("audit/", include("audit.api.urls")),
+    path("bidding/bonds/", include("bidding.api.bonds")),
     path("credit/", include("credit.api.urls")),
     path("procurement/", include("procurement.api.urls")),
     path("bidding/", include("bidding.api.urls")),
