@@ -28,5 +28,11 @@ class ProcurementConfig(AppConfig):
                 "procurement.amendment_published": _("Amendment published"),
                 "procurement.project_cancelled": _("Project cancelled"),
                 "procurement.lot_cancelled": _("Lot cancelled"),
+                "procurement.lot_retendered": _("Failed lot to be re-tendered"),
+                "procurement.retender_documents_started": _(
+                    "Documents for procuring a failed lot again started"
+                ),
+                "procurement.retender_published": _("Failed lot procured again: notice published"),
+                "procurement.method_change_requested": _("Another method requested for a failed lot"),
             }
         )

@@ -168,3 +168,26 @@ class NotAllowedToCancel(PermissionDenied):
 class LotNotFound(NotFound):
     code = "lot_not_found"
     default_message = _("No such lot.")
+
+
+class LotNotFailed(Conflict):
+    code = "lot_not_failed"
+    default_message = _("Only a failed lot can be procured again.")
+
+
+class AlreadyRetendered(Conflict):
+    code = "already_retendered"
+    default_message = _("This failed lot is already procured again.")
+
+
+class MethodChangePending(Conflict):
+    code = "method_change_pending"
+    default_message = _("A change of method for this lot is already requested or approved.")
+
+
+class RoundInProgress(Conflict):
+    code = "round_in_progress"
+    default_message = _(
+        "Lots of this project are still open for bids or awaiting opening: "
+        "procure a failed lot again once they are opened."
+    )

@@ -5,7 +5,15 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, FundingSource, Method, Notice, QualificationKind, TenderDocument
+from .models import (
+    METHODS_AFTER_FAILURE,
+    Category,
+    FundingSource,
+    Method,
+    Notice,
+    QualificationKind,
+    TenderDocument,
+)
 
 _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
@@ -187,6 +195,21 @@ class ReasonForm(forms.Form):
     )
 
 
+class MethodChangeForm(forms.Form):
+    """Ask the regulator to procure a failed lot by another method."""
+
+    method = forms.ChoiceField(
+        label=_("Method requested"),
+        choices=[(m.value, m.label) for m in METHODS_AFTER_FAILURE],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    justification = forms.CharField(
+        label=_("Justification (why the lot failed, which legal case allows the method)"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={**_TEXT, "rows": 3}),
+    )
+
+
 class RegulatorDecisionForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment (needed to refuse)"),
@@ -251,11 +274,23 @@ class TenderDocumentForm(forms.Form):
         label=_("Place of bid opening"), max_length=200, widget=forms.TextInput(attrs=_TEXT)
     )
 
-    def __init__(self, *args, document: TenderDocument, lots, section_titles: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        document: TenderDocument,
+        lots,
+        section_titles: dict[str, str],
+        amendment: bool | None = None,
+        **kwargs,
+    ):
+        """amendment: the draft amends the published documents (a later version that is not the
+        documents of a re-tender); by default, any later version."""
         kwargs.setdefault("initial", self.initial_of(document))
         super().__init__(*args, **kwargs)
         self.document = document
-        self.lots = [lot for lot in lots if lot.status != lot.Status.CANCELLED]
+        self.amendment = document.version > 1 if amendment is None else amendment
+        # Cancelled and failed lots are history: their requirements and bonds stay as published.
+        self.lots = [lot for lot in lots if lot.status not in (lot.Status.CANCELLED, lot.Status.FAILED)]
         self.section_keys = list(section_titles)
         for key, title in section_titles.items():
             self.fields[f"section_{key}"] = forms.CharField(
@@ -273,7 +308,7 @@ class TenderDocumentForm(forms.Form):
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={**_TEXT, "step": "0.01", "min": "0"}),
             )
-        if document.version > 1:
+        if self.amendment:
             self.fields["amendment_reason"] = forms.CharField(
                 label=_("What the amendment changes and why"),
                 widget=forms.Textarea(attrs={**_TEXT, "rows": 3}),
@@ -345,7 +380,7 @@ class TenderDocumentForm(forms.Form):
             "bid_deadline": data["bid_deadline"],
             "opening_place": data["opening_place"].strip(),
         }
-        if document.version > 1:
+        if self.amendment:
             changes["amendment_reason"] = data["amendment_reason"].strip()
             changes["affects_bids"] = data["affects_bids"]
         return changes

@@ -31,6 +31,18 @@ class Method(models.TextChoices):
     DIRECT_PURCHASE = "direct_purchase", _("Direct purchase (below threshold)")
 
 
+# The methods a failed lot may move to with the regulator's approval: competitive negotiation or
+# consultation when the tender drew too few bids (Government Procurement Law art. 30(1), ministry
+# order 87 art. 43), single source when only one supplier can supply (art. 31), inquiry for goods
+# of one standard specification (art. 32).
+METHODS_AFTER_FAILURE = (
+    Method.COMPETITIVE_NEGOTIATION,
+    Method.COMPETITIVE_CONSULTATION,
+    Method.INQUIRY,
+    Method.SINGLE_SOURCE,
+)
+
+
 class QualificationKind(models.TextChoices):
     """Licences and certificates that tender documents may require of every bidder; suppliers
     register theirs (with expiry dates) under the same codes, and a bid is refused without them."""
@@ -223,6 +235,16 @@ class Lot(TimeStampedModel):
         help_text=_("Copied from the published tender documents."),
     )
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # A failed lot stays failed as history; its re-tender (重新招标) is a new lot pointing back at it.
+    retender_of = models.ForeignKey(
+        "self",
+        verbose_name=_("re-tender of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retenders",
+        help_text=_("The failed lot this lot procures again."),
+    )
 
     class Meta:
         verbose_name = _("lot")
@@ -244,6 +266,13 @@ class Lot(TimeStampedModel):
                 name="lot_budget_positive",
                 violation_error_code="budget_not_positive",
                 violation_error_message=_("A lot's budget must be more than zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["retender_of"],
+                condition=Q(retender_of__isnull=False),
+                name="lot_retendered_once",
+                violation_error_code="already_retendered",
+                violation_error_message=_("This failed lot is already procured again."),
             ),
         ]
 
@@ -315,11 +344,14 @@ class ApprovalDecision(TimeStampedModel):
 
 class RegulatorApproval(TimeStampedModel):
     """The regulator's approval a project needs before tendering: a method other than the
-    rulebook's default, or imported products. Requested when the purchaser approves the project."""
+    rulebook's default, or imported products (requested when the purchaser approves the project);
+    and, after a lot fails, another method for procuring that lot again (requested by the clerk or
+    the agency officer, one open or approved request per failed lot)."""
 
     class Subject(models.TextChoices):
         METHOD = "method", _("Procurement method")
         IMPORTED_PRODUCTS = "imported_products", _("Imported products")
+        METHOD_AFTER_FAILURE = "method_after_failure", _("Another method after a failed lot")
 
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Awaiting the regulator")
@@ -342,16 +374,51 @@ class RegulatorApproval(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("regulator's comment"), blank=True)
+    lot = models.ForeignKey(
+        Lot,
+        verbose_name=_("failed lot"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="method_requests",
+    )
+    requested_method = models.CharField(
+        _("method requested"), max_length=32, choices=Method.choices, blank=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("regulator approval")
         verbose_name_plural = _("regulator approvals")
-        ordering = ["project", "subject"]
+        ordering = ["project", "subject", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "subject"],
+                condition=Q(lot__isnull=True),
                 name="regulator_approval_one_per_subject",
                 violation_error_code="already_requested",
+            ),
+            models.UniqueConstraint(
+                fields=["lot"],
+                condition=Q(lot__isnull=False, status__in=["requested", "approved"]),
+                name="regulator_approval_one_method_request_per_lot",
+                violation_error_code="already_requested",
+                violation_error_message=_(
+                    "A change of method for this lot is already requested or approved."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject="method_after_failure")
+                | (Q(lot__isnull=False) & ~Q(requested_method="")),
+                name="regulator_approval_method_request_names_lot_and_method",
+                violation_error_code="lot_and_method_required",
             ),
             models.CheckConstraint(
                 condition=Q(status="requested") | Q(decided_by__isnull=False, decided_at__isnull=False),

@@ -173,6 +173,7 @@ def tender_documents_context(
             "bond": _bond(bonds.get(str(lot.number))),
             "sme_reserved": lot.sme_reserved,
             "cancelled": lot.status == Lot.Status.CANCELLED,
+            "failed": lot.status == Lot.Status.FAILED,
             "requirements": blocks((document.lot_requirements or {}).get(str(lot.number), "")),
         }
         for lot in lots

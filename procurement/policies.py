@@ -70,6 +70,20 @@ def can_cancel_project(user: User, project: Project) -> bool:
     )
 
 
+def can_retender(user: User, project: Project) -> bool:
+    """The agency officer re-tenders a project's failed lots while it is tendering (the service
+    checks the lot: failed, not yet procured again, no lot still bidding)."""
+    return project.status == Project.Status.TENDERING and is_tender_officer(user, project)
+
+
+def can_request_method_change(user: User, project: Project) -> bool:
+    """The purchaser's clerk or the agency officer asks the regulator for another method for a
+    failed lot while the project is tendering."""
+    return project.status == Project.Status.TENDERING and (
+        is_clerk_of(user, project) or is_tender_officer(user, project)
+    )
+
+
 def is_regulator_of(user: User, project: Project) -> bool:
     membership = acting_membership(user)
     return (

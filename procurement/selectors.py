@@ -34,7 +34,7 @@ def project_detail(project: Project) -> Project:
     return (
         Project.objects.select_related("purchaser", "drafted_by")
         .prefetch_related(
-            Prefetch("lots", queryset=Lot.objects.order_by("number")),
+            Prefetch("lots", queryset=Lot.objects.select_related("retender_of").order_by("number")),
             Prefetch(
                 "approval_decisions",
                 queryset=ApprovalDecision.objects.select_related("approver").order_by("round", "level"),
@@ -71,7 +71,7 @@ def regulator_approvals_of(user: User) -> QuerySet[RegulatorApproval]:
     prefix = jurisdiction_prefix(membership.organisation.region_code)
     return (
         RegulatorApproval.objects.filter(project__purchaser__region_code__startswith=prefix)
-        .select_related("project__purchaser", "decided_by")
+        .select_related("project__purchaser", "decided_by", "lot")
         .order_by(
             Case(When(status=RegulatorApproval.Status.REQUESTED, then=0), default=1),
             "-created_at",
@@ -294,7 +294,9 @@ def project_with_history(project: Project) -> Project:
             ),
             Prefetch(
                 "regulator_approvals",
-                queryset=RegulatorApproval.objects.select_related("decided_by").order_by("subject"),
+                queryset=RegulatorApproval.objects.select_related("decided_by", "lot").order_by(
+                    "subject", "pk"
+                ),
             ),
             Prefetch("tender_documents", queryset=TenderDocument.objects.order_by("version")),
         )

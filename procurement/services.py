@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from celery import current_app
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -32,6 +32,7 @@ from .exceptions import (
     AgencyHasNoOfficer,
     AlreadyApprovedALevel,
     AlreadyDecided,
+    AlreadyRetendered,
     ApprovalLimitTooLow,
     CommentRequired,
     DocumentFrozen,
@@ -42,9 +43,11 @@ from .exceptions import (
     InvalidAmount,
     InvalidTransition,
     JustificationRequired,
+    LotNotFailed,
     LotNotFound,
     LotsDoNotAddUp,
     LotsRequired,
+    MethodChangePending,
     MethodNotAllowed,
     NotAllowedToCancel,
     NotApprover,
@@ -54,11 +57,13 @@ from .exceptions import (
     ProjectNotFound,
     ReasonRequired,
     RegulatorApprovalPending,
+    RoundInProgress,
     SingleSourceNoticeStanding,
     TenderDocumentInvalid,
     TenderTooEarly,
 )
 from .models import (
+    METHODS_AFTER_FAILURE,
     ApprovalDecision,
     Category,
     Entrustment,
@@ -435,6 +440,8 @@ def decide_regulator_approval(
     project = Project.objects.select_for_update().select_related("purchaser").get(pk=approval.project_id)
     if approval.status != RegulatorApproval.Status.REQUESTED:
         raise AlreadyDecided()
+    if approval.subject == RegulatorApproval.Subject.METHOD_AFTER_FAILURE:
+        return _decide_method_after_failure(approval, project, actor=actor, approve=approve, comment=comment)
     if project.status not in (Project.Status.APPROVED, Project.Status.ENTRUSTED):
         raise InvalidTransition()
     if not approve and not comment.strip():
@@ -739,7 +746,7 @@ def _check_bonds(project: Project, document: TenderDocument, lots: list[Lot]) ->
 
 def _check_content(project: Project, document: TenderDocument) -> dict[str, list[str]]:
     """The rules of the documents' content, for a first version and an amendment alike."""
-    lots = [lot for lot in project.lots.order_by("number") if lot.status != Lot.Status.CANCELLED]
+    lots = [lot for lot in project.lots.order_by("number") if lot.status not in ENDED_LOT_STATUSES]
     errors = {}
     missing = [key for key in templating.SECTION_KEYS if not str(document.sections.get(key, "")).strip()]
     if missing:
@@ -885,7 +892,8 @@ def save_tender_documents(document_id: int, *, actor: User, **changes) -> Tender
         raise NotTenderOfficer()
     if document.status != TenderDocument.Status.DRAFT:
         raise DocumentFrozen()
-    if document.version > 1:
+    retender = document.version > 1 and _is_retender_draft(project)
+    if document.version > 1 and not retender:
         _check_before_deadline(project)
     unknown = set(changes) - set(EDITABLE_DOCUMENT_FIELDS)
     if unknown:
@@ -894,6 +902,8 @@ def save_tender_documents(document_id: int, *, actor: User, **changes) -> Tender
         setattr(document, name, value)
     if document.version == 1:
         _validate_document(project, document, publish_on=_first_publish_day(project))
+    elif retender:
+        _validate_document(project, document, publish_on=_retender_publish_day(project))
     else:
         _validate_amendment(project, document)
     document.save(update_fields=[*changes, "updated_at"])
@@ -918,8 +928,15 @@ def _freeze(document: TenderDocument, *, at: datetime.datetime) -> None:
     document.save(update_fields=["status", "published_at", "sha256", "pdf", "updated_at"])
 
 
-def _apply_bonds(document: TenderDocument) -> None:
-    for lot in document.project.lots.exclude(status=Lot.Status.CANCELLED):
+# Lots that ended without an award: the documents' checks and bonds leave them as they were.
+ENDED_LOT_STATUSES = (Lot.Status.CANCELLED, Lot.Status.FAILED)
+
+
+def _apply_bonds(document: TenderDocument, *, statuses=None) -> None:
+    lots = document.project.lots.exclude(status__in=ENDED_LOT_STATUSES)
+    if statuses is not None:
+        lots = lots.filter(status__in=statuses)
+    for lot in lots:
         raw = document.bonds.get(str(lot.number)) or "0"
         Lot.objects.filter(pk=lot.pk).update(bond_amount=Decimal(str(raw)), updated_at=timezone.now())
 
@@ -1028,8 +1045,8 @@ def _schedule_deadline(project: Project) -> None:
 @transaction.atomic
 def close_bidding(project_id: int, *, actor: User | None = None) -> int:
     """At the bid deadline (its job, or the sweep): the project's lots still open for bids move to
-    `closed` (awaiting opening). Safe to run twice, early or late: it does nothing before the deadline (database clock)
-    or when the lots have moved on. Returns the number of lots closed."""
+    `closed` (awaiting opening). Safe to run twice, early or late: it does nothing before the
+    deadline (database clock) or when the lots have moved on. Returns the number of lots closed."""
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None or project.status != Project.Status.TENDERING or project.bid_deadline is None:
         return 0
@@ -1063,7 +1080,8 @@ def close_due_bidding() -> int:
 
 
 def _tender_notice(project: Project) -> Notice:
-    return project.notices.filter(kind=Notice.Kind.TENDER).order_by("published_at").first()
+    """The latest tender notice: after a re-tender, corrections correct the re-tender's notice."""
+    return project.notices.filter(kind=Notice.Kind.TENDER).order_by("-published_at", "-pk").first()
 
 
 def _check_before_deadline(project: Project) -> None:
@@ -1246,7 +1264,7 @@ def cancel_project(project_id: int, *, actor: User, reason: str) -> Project:
     project.save(update_fields=["status", "cancellation_reason", "updated_at"])
     lots = (
         Lot.objects.filter(project=project)
-        .exclude(status=Lot.Status.CANCELLED)
+        .exclude(status__in=ENDED_LOT_STATUSES)  # a failed lot stays failed, as history
         .update(status=Lot.Status.CANCELLED, cancellation_reason=reason.strip(), updated_at=timezone.now())
     )
     notice = None
@@ -1317,6 +1335,424 @@ def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
     return lot
 
 
+# --- Failed lots: a re-tender, or another method with the regulator's approval --------------------
+
+
+RETENDER_TITLES = ("{purchaser}{stem}重新招标公告", "Re-tender notice: {title} ({purchaser})")
+
+
+def _locked_lot(lot_id, actor: User) -> tuple[Project, Lot]:
+    """The project and the lot, both locked (project first, as every service locks), or 404 for a
+    missing lot and for one of a project the actor may not see."""
+    try:
+        project_id = Lot.objects.filter(pk=lot_id).values_list("project_id", flat=True).first()
+    except (ValueError, TypeError):
+        project_id = None
+    if project_id is None:
+        raise LotNotFound()
+    try:
+        project = selectors.access_project(actor, project_id, lock=True)
+    except ProjectNotFound:
+        raise LotNotFound() from None
+    return project, Lot.objects.select_for_update().get(pk=lot_id)
+
+
+def _check_may_procure_again(project: Project, lot: Lot) -> None:
+    """A failed lot of a project still tendering, not yet procured again, while no lot of the
+    project is open for bids or awaiting opening (the lots share the project's bid deadline)."""
+    if project.status != Project.Status.TENDERING:
+        raise InvalidTransition()
+    if lot.status != Lot.Status.FAILED:
+        raise LotNotFailed()
+    if lot.retenders.exists():
+        raise AlreadyRetendered()
+    if project.lots.filter(status__in=[Lot.Status.OPEN_FOR_BIDS, Lot.Status.CLOSED]).exists():
+        raise RoundInProgress()
+
+
+def _is_retender_draft(project: Project) -> bool:
+    """The project's draft documents are those of a re-tender: lots wait in `preparing` while the
+    project is tendering (an amendment's draft never has such lots)."""
+    return (
+        project.status == Project.Status.TENDERING
+        and project.lots.filter(status=Lot.Status.PREPARING).exists()
+    )
+
+
+def _retender_publish_day(project: Project) -> datetime.date:
+    today = timezone.localdate()
+    if project.single_source_notice_until:
+        return max(today, project.single_source_notice_until + datetime.timedelta(days=1))
+    return today
+
+
+def _discard_stale_amendment(project: Project) -> int | None:
+    """An amendment drafted before the deadline and never published can no longer be published:
+    it is discarded (it was never public) to make room for the re-tender's draft; its version
+    number is returned for the audit event."""
+    stale = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+    if stale is None or _is_retender_draft(project):
+        return None
+    version = stale.version
+    stale.delete()
+    return version
+
+
+def _replacement_lot(project: Project, failed: Lot) -> Lot:
+    number = (project.lots.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    return Lot.objects.create(
+        project=project,
+        number=number,
+        title_zh=failed.title_zh,
+        title_en=failed.title_en,
+        budget=failed.budget,
+        quantity_and_specification=failed.quantity_and_specification,
+        delivery_place=failed.delivery_place,
+        delivery_period=failed.delivery_period,
+        sme_reserved=failed.sme_reserved,
+        retender_of=failed,
+    )
+
+
+def _method_changed_for(project: Project) -> bool:
+    """A lot waiting to be procured again replaces one whose method change the regulator approved."""
+    return RegulatorApproval.objects.filter(
+        project=project,
+        subject=RegulatorApproval.Subject.METHOD_AFTER_FAILURE,
+        status=RegulatorApproval.Status.APPROVED,
+        lot__retenders__status=Lot.Status.PREPARING,
+    ).exists()
+
+
+def _retender_draft(project: Project, *, actor: User) -> tuple[TenderDocument, bool]:
+    """The draft documents of the re-tender, made or completed for every lot waiting in
+    `preparing`: a copy of the published version (the same method), or the standard template of
+    the new method when the regulator approved a change; the failed lot's requirements and bond
+    carry over to its replacement, and the dates are the earliest lawful ones of the full period
+    of the method counted from today. Returns (draft, created)."""
+    published = project.tender_documents.get(status=TenderDocument.Status.PUBLISHED)
+    preparing = list(project.lots.filter(status=Lot.Status.PREPARING).select_related("retender_of"))
+    draft = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+    created = draft is None
+    max_percent = rule_value("bond.max_percent_of_lot_budget", on=project.rules_date)
+    if created:
+        if _method_changed_for(project):
+            price_weight, criteria = templating.default_criteria(project.category)
+            evaluation = templating.default_evaluation_method(project.method)
+            comprehensive = evaluation == TenderDocument.EvaluationMethod.COMPREHENSIVE
+            fields = {
+                "sections": templating.standard_sections(
+                    project,
+                    preparing,
+                    sme_deduction=_sme_deduction(project),
+                    challenge_working_days=int(rule_value("challenge.working_days", on=project.rules_date)),
+                    contract_signing_days=int(rule_value("contract.signing_days", on=project.rules_date)),
+                ),
+                "qualification_items": templating.standard_qualification_items(project, preparing),
+                "required_qualifications": published.required_qualifications,
+                "response_documents": templating.standard_response_documents(),
+                "lot_requirements": dict(published.lot_requirements or {})
+                | templating.standard_lot_requirements(preparing),
+                "evaluation_method": evaluation,
+                "price_weight": price_weight if comprehensive else None,
+                "criteria": criteria if comprehensive else [],
+                "bonds": dict(published.bonds or {}),
+                "opening_place": published.opening_place or ONLINE_OPENING_PLACE,
+            }
+        else:
+            fields = {
+                name: getattr(published, name)
+                for name in EDITABLE_DOCUMENT_FIELDS
+                if name not in ("amendment_reason", "affects_bids")
+            }
+            fields["response_documents"] = published.response_documents
+        fields |= _default_dates(project, _retender_publish_day(project))
+        draft = TenderDocument.objects.create(
+            project=project, version=published.version + 1, prepared_by=actor, **fields
+        )
+    requirements = dict(draft.lot_requirements or {})
+    bonds = dict(draft.bonds or {})
+    for lot in preparing:
+        key, old = str(lot.number), str(lot.retender_of.number) if lot.retender_of else None
+        if key not in requirements:
+            requirements[key] = (published.lot_requirements or {}).get(
+                old
+            ) or templating.standard_lot_requirements([lot]).get(key, "")
+        if key not in bonds:
+            bonds[key] = (published.bonds or {}).get(
+                old
+            ) or f"{tender_rules.bond_cap(lot.budget, max_percent):.2f}"
+    if requirements != draft.lot_requirements or bonds != draft.bonds:
+        draft.lot_requirements, draft.bonds = requirements, bonds
+        draft.save(update_fields=["lot_requirements", "bonds", "updated_at"])
+    return draft, created
+
+
+@transaction.atomic
+def retender_lot(lot_id: int, *, actor: User) -> Lot:
+    """The agency officer re-tenders a failed lot (重新招标).
+
+    The model: the failed lot stays `failed` for ever, as history (its bids, opening record and
+    failed-procurement notice keep pointing at it). The re-tender is a new lot of the same project,
+    numbered after the project's highest lot number, copying the failed lot's title, budget,
+    specification, delivery and SME reservation, pointing back at it (`retender_of`, at most one
+    replacement per failed lot), in `preparing`. The project gets a new draft version of its
+    documents (a copy of the published version with the new lot's requirements and bond and the
+    earliest lawful dates of the method's full period, not an amendment's shorter one); the officer
+    edits it and publish_retender publishes it. Several failed lots may join the same draft.
+    Refused while another lot of the project is open for bids or awaiting opening: the lots share
+    the project's bid deadline, which the re-tender moves."""
+    project, failed = _locked_lot(lot_id, actor)
+    if not policies.is_tender_officer(actor, project):
+        raise NotTenderOfficer()
+    _check_may_procure_again(project, failed)
+    if failed.method_requests.filter(status=RegulatorApproval.Status.REQUESTED).exists():
+        raise MethodChangePending(
+            _(
+                "Another method for this lot awaits the regulator's decision: "
+                "it cannot be re-tendered meanwhile."
+            )
+        )
+    discarded = _discard_stale_amendment(project)
+    lot = _replacement_lot(project, failed)
+    document, created = _retender_draft(project, actor=actor)
+    audit.record_event(
+        "procurement.lot_retendered",
+        actor=actor,
+        organisation=project.agency,
+        target=project,
+        data={
+            "failed_lot": failed.number,
+            "lot": lot.number,
+            "document": document.pk,
+            "version": document.version,
+            "new_draft": created,
+            "discarded_draft": discarded,
+        },
+    )
+    return lot
+
+
+@transaction.atomic
+def start_retender_documents(project_id: int, *, actor: User) -> TenderDocument:
+    """The agency officer drafts the documents for the lots waiting to be procured again after the
+    regulator approved another method (from the new method's standard template)."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if not _is_retender_draft(project):
+        raise InvalidTransition(_("No lot of this project waits to be procured again."))
+    if project.tender_documents.filter(status=TenderDocument.Status.DRAFT).exists():
+        raise DraftExists()
+    document, _created = _retender_draft(project, actor=actor)
+    audit.record_event(
+        "procurement.retender_documents_started",
+        actor=actor,
+        organisation=project.agency,
+        target=project,
+        data={"document": document.pk, "version": document.version, "template": project.method},
+    )
+    return document
+
+
+@transaction.atomic
+def publish_retender(project_id: int, *, actor: User) -> Notice:
+    """Publish the re-tender: the draft is checked like a first version (the method's full period
+    from today), frozen with its SHA-256 and supersedes the published version; the lots waiting in
+    `preparing` open for bids with the new deadline, which becomes the project's; a new tender
+    notice is published and the deadline job scheduled. Lots already opened, failed or cancelled
+    are left as they are."""
+    project = selectors.access_project(actor, project_id, lock=True)
+    if not policies.can_run_tender(actor, project):
+        raise NotTenderOfficer()
+    if not _is_retender_draft(project):
+        raise InvalidTransition(_("No lot of this project waits to be procured again."))
+    if project.lots.filter(status__in=[Lot.Status.OPEN_FOR_BIDS, Lot.Status.CLOSED]).exists():
+        raise RoundInProgress()
+    document = project.tender_documents.filter(status=TenderDocument.Status.DRAFT).first()
+    if document is None:
+        raise DocumentNotFound(_("Prepare the documents of the re-tender before publishing them."))
+    publish_on = _retender_publish_day(project)
+    if publish_on > timezone.localdate():
+        raise SingleSourceNoticeStanding(
+            format_lazy(
+                _("The single-source justification notice stands until {until}; publish on {day} or later."),
+                until=project.single_source_notice_until.isoformat(),
+                day=publish_on.isoformat(),
+            )
+        )
+    _validate_document(project, document, publish_on=publish_on)
+    previous = project.tender_documents.get(status=TenderDocument.Status.PUBLISHED)
+    now = timezone.now()
+    TenderDocument.objects.filter(pk=previous.pk).update(
+        status=TenderDocument.Status.SUPERSEDED, updated_at=now
+    )
+    _freeze(document, at=now)
+    _apply_bonds(document, statuses=[Lot.Status.PREPARING])
+    lots = list(project.lots.filter(status=Lot.Status.PREPARING).select_related("retender_of"))
+    opened = Lot.objects.filter(pk__in=[lot.pk for lot in lots], status=Lot.Status.PREPARING).update(
+        status=Lot.Status.OPEN_FOR_BIDS, updated_at=now
+    )
+    old_deadline = project.bid_deadline
+    project.bid_deadline = document.bid_deadline
+    project.save(update_fields=["bid_deadline", "updated_at"])
+    titles = RETENDER_TITLES if project.method in tender_rules.TENDER_METHODS else None
+    notice = _publish_notice(
+        project,
+        Notice.Kind.TENDER,
+        "procurement/notices/retender.txt",
+        {
+            "project": project,
+            "document": document,
+            "lots": list(project.lots.filter(pk__in=[lot.pk for lot in lots]).select_related("retender_of")),
+        },
+        document=document,
+        at=now,
+        titles=titles,
+    )
+    audit.record_event(
+        "procurement.retender_published",
+        actor=actor,
+        organisation=project.agency,
+        target=project,
+        data={
+            "notice": notice.pk,
+            "document": document.pk,
+            "version": document.version,
+            "sha256": document.sha256,
+            "method": project.method,
+            "lots": [lot.number for lot in lots],
+            "failed_lots": [lot.retender_of.number for lot in lots if lot.retender_of],
+            "lots_opened": opened,
+            "old_deadline": old_deadline,
+            "bid_deadline": document.bid_deadline,
+        },
+    )
+    _schedule_deadline(project)
+    return notice
+
+
+@transaction.atomic
+def request_method_change(lot_id: int, *, actor: User, method: str, justification: str) -> RegulatorApproval:
+    """The purchaser's clerk or the agency officer asks the regulator of the region to procure a
+    failed lot by another method, with a written justification (e.g. negotiation after a tender
+    that drew too few bids, single source when only one supplier responded). On approval
+    (decide_regulator_approval) the project's method changes and the lot's replacement is made as
+    for a re-tender; on refusal nothing changes and the lot may still be re-tendered."""
+    project, failed = _locked_lot(lot_id, actor)
+    if not policies.can_request_method_change(actor, project):
+        raise NotPurchaserClerk(
+            _("Only a clerk of the purchaser or the agency's officer asks for another method.")
+        )
+    _check_may_procure_again(project, failed)
+    if failed.method_requests.filter(
+        status__in=[RegulatorApproval.Status.REQUESTED, RegulatorApproval.Status.APPROVED]
+    ).exists():
+        raise MethodChangePending()
+    if method not in METHODS_AFTER_FAILURE or method == project.method:
+        raise MethodNotAllowed(
+            _(
+                "After a failed lot, choose competitive negotiation, competitive consultation, inquiry "
+                "or single source, other than the present method."
+            ),
+            code="method_not_allowed",
+        )
+    if not justification.strip():
+        raise JustificationRequired(
+            _("Give the written justification: why the lot failed and which legal case allows the method.")
+        )
+    approval = RegulatorApproval.objects.create(
+        project=project,
+        subject=RegulatorApproval.Subject.METHOD_AFTER_FAILURE,
+        lot=failed,
+        requested_method=method,
+        requested_by=actor,
+        justification=justification.strip(),
+    )
+    notify(
+        selectors.regulators_of(project),
+        subject=format_lazy(
+            _("Another method requested for a failed lot: {reference}"), reference=project.reference
+        ),
+        link="/procurement/regulator/approvals/",
+    )
+    audit.record_event(
+        "procurement.method_change_requested",
+        actor=actor,
+        target=project,
+        data={
+            "approval": approval.pk,
+            "lot": failed.number,
+            "from_method": project.method,
+            "method": method,
+            "justification": approval.justification,
+        },
+    )
+    return approval
+
+
+def _decide_method_after_failure(
+    approval: RegulatorApproval, project: Project, *, actor: User, approve: bool, comment: str
+) -> RegulatorApproval:
+    """The regulator's decision on another method for a failed lot (inside decide_regulator_approval)."""
+    failed = Lot.objects.select_for_update().get(pk=approval.lot_id)
+    if not approve and not comment.strip():
+        raise CommentRequired(_("Say why the request is refused."))
+    if approve:
+        _check_may_procure_again(project, failed)
+    elif project.status != Project.Status.TENDERING:
+        raise InvalidTransition()
+    approval.status = RegulatorApproval.Status.APPROVED if approve else RegulatorApproval.Status.REFUSED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.comment = comment.strip()
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment", "updated_at"])
+    data = {
+        "subject": approval.subject,
+        "comment": approval.comment,
+        "lot": failed.number,
+        "method": approval.requested_method,
+    }
+    if approve:
+        old_method = project.method
+        project.method = approval.requested_method
+        project.method_justification = approval.justification
+        project.save(update_fields=["method", "method_justification", "updated_at"])
+        notice = None
+        if _needs_single_source_notice(project):
+            notice = _publish_single_source_notice(project, approval)
+        discarded = _discard_stale_amendment(project)
+        lot = _replacement_lot(project, failed)
+        data |= {"from_method": old_method, "new_lot": lot.number, "discarded_draft": discarded}
+        if notice is not None:
+            data |= {"single_source_notice": notice.pk, "stands_until": project.single_source_notice_until}
+        if project.agency_id:
+            notify(
+                selectors.officers_of(project.agency),
+                subject=format_lazy(
+                    _("Prepare the documents for the new method: {reference}"), reference=project.reference
+                ),
+                link=f"/procurement/projects/{project.pk}/documents/",
+            )
+    recipients = [user for user in (project.drafted_by, approval.requested_by) if user is not None]
+    notify(
+        list({user.pk: user for user in recipients}.values()),
+        subject=format_lazy(
+            _("The regulator approved: {reference}") if approve else _("The regulator refused: {reference}"),
+            reference=project.reference,
+        ),
+        body=comment.strip(),
+        link=f"/procurement/projects/{project.pk}/",
+    )
+    audit.record_event(
+        "procurement.regulator_approved" if approve else "procurement.regulator_refused",
+        actor=actor,
+        target=project,
+        data=data,
+    )
+    return approval
+
+
 # --- Notices -------------------------------------------------------------------------------------
 
 NOTICE_TITLES = {
@@ -1352,9 +1788,10 @@ def _publish_notice(
     corrects: Notice | None = None,
     document: TenderDocument | None = None,
     at: datetime.datetime | None = None,
+    titles: tuple[str, str] | None = None,
 ) -> Notice:
     body_zh, body_en = in_both_languages(lambda: render_to_string(template, context).strip())
-    title_zh, title_en = NOTICE_TITLES[kind]
+    title_zh, title_en = titles or NOTICE_TITLES[kind]
     # The cached pages of the public list go stale once the notice is committed (a scheduled one
     # too: the pages then know when it comes out).
     transaction.on_commit(selectors.bump_notices_version)

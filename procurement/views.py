@@ -29,13 +29,14 @@ from .forms import (
     CriterionFormSet,
     EntrustForm,
     LotFormSet,
+    MethodChangeForm,
     ProjectForm,
     PublishForm,
     ReasonForm,
     RegulatorDecisionForm,
     TenderDocumentForm,
 )
-from .models import Project, RegulatorApproval, TenderDocument
+from .models import Lot, Project, RegulatorApproval, TenderDocument
 
 PAGE_SIZE = 50
 
@@ -102,11 +103,32 @@ def _project_page(
     if can_entrust and entrust_form is None:
         entrust_form = EntrustForm(project=project, agencies=selectors.agencies())
     is_officer = policies.is_tender_officer(user, project)
+    lots = list(project.lots.all())
+    approvals = list(project.regulator_approvals.all())
+    # A failed lot may be procured again once: not when replaced already, nor while another method
+    # for it awaits (or got) the regulator's decision, nor while another lot is still bidding.
+    replaced = {lot.retender_of_id for lot in lots if lot.retender_of_id}
+    asked = {
+        a.lot_id
+        for a in approvals
+        if a.lot_id and a.status in (RegulatorApproval.Status.REQUESTED, RegulatorApproval.Status.APPROVED)
+    }
+    bidding = any(lot.status in (Lot.Status.OPEN_FOR_BIDS, Lot.Status.CLOSED) for lot in lots)
+    again = [
+        lot
+        for lot in lots
+        if lot.status == Lot.Status.FAILED and lot.pk not in replaced and lot.pk not in asked and not bidding
+    ]
+    can_retender = policies.can_retender(user, project)
+    can_change_method = policies.can_request_method_change(user, project)
     context = {
         "project": project,
-        "lots": list(project.lots.all()),
+        "lots": lots,
+        "retenderable_lots": again if can_retender else [],
+        "method_change_lots": again if can_change_method else [],
+        "method_change_form": MethodChangeForm(),
         "entrustment": selectors.entrustment_of(project),
-        "regulator_approvals": list(project.regulator_approvals.all()),
+        "regulator_approvals": approvals,
         "documents": list(project.tender_documents.all()),
         "notices": list(project.notices.all()),
         "now": timezone.now(),
@@ -380,7 +402,13 @@ def documents(request: HttpRequest, project_id: int) -> HttpResponse:
             )
         }
         data = request.POST if request.method == "POST" else None
-        form = TenderDocumentForm(data, document=draft, lots=lots, section_titles=titles)
+        form = TenderDocumentForm(
+            data,
+            document=draft,
+            lots=lots,
+            section_titles=titles,
+            amendment=draft.version > 1 and not any(lot.status == Lot.Status.PREPARING for lot in lots),
+        )
         criteria = CriterionFormSet(data, prefix="criteria", initial=draft.criteria or [])
         if request.method == "POST":
             if form.is_valid() and criteria.is_valid():
@@ -405,8 +433,14 @@ def documents(request: HttpRequest, project_id: int) -> HttpResponse:
             if status != 200:
                 form.mark_invalid()
                 messages.error(request, _("The documents were not saved: see the messages by the fields."))
-    is_amendment = draft is not None and draft.version > 1
+    retender = (
+        draft is not None and draft.version > 1 and any(lot.status == Lot.Status.PREPARING for lot in lots)
+    )
+    is_amendment = draft is not None and draft.version > 1 and not retender
     limits = selectors.document_limits(project) if form is not None else None
+    waiting = project.status == Project.Status.TENDERING and any(
+        lot.status == Lot.Status.PREPARING for lot in lots
+    )
     document_zh, document_en = templating.document_title(project.method)
     context = {
         "document_name": document_en if in_english() else document_zh,
@@ -431,8 +465,13 @@ def documents(request: HttpRequest, project_id: int) -> HttpResponse:
         "earliest_amended_deadline": services.earliest_amended_deadline(project) if is_amendment else None,
         "can_start": can_run and project.status == Project.Status.ENTRUSTED and not versions,
         "can_publish": can_run and project.status == Project.Status.ENTRUSTED and draft is not None,
-        "can_amend": can_run and project.status == Project.Status.TENDERING and draft is None,
-        "can_publish_amendment": can_run and project.status == Project.Status.TENDERING and draft is not None,
+        "can_amend": can_run and project.status == Project.Status.TENDERING and draft is None and not waiting,
+        "can_publish_amendment": is_amendment and can_run and project.status == Project.Status.TENDERING,
+        "can_start_retender": can_run
+        and project.status == Project.Status.TENDERING
+        and waiting
+        and draft is None,
+        "can_publish_retender": can_run and retender,
         "can_clarify": actions.clarify,
         "can_cancel_lots": actions.cancel_lots,
         "earliest_notice_day": _future(services.earliest_tender_notice_day(project))
@@ -585,5 +624,71 @@ def lot_cancel(request: HttpRequest, lot_id: int) -> HttpResponse:
         project.pk,
         lambda: services.cancel_lot(lot.pk, actor=request.user, reason=form.cleaned_data["reason"]),
         _("Lot %(number)s is cancelled and a termination notice is published.") % {"number": lot.number},
+        to="procurement:documents",
+    )
+
+
+# --- Failed lots: a re-tender, or another method with the regulator's approval ---------------------
+
+
+@login_required
+@require_POST
+def lot_retender(request: HttpRequest, lot_id: int) -> HttpResponse:
+    lot = selectors.access_lot(request.user, lot_id)  # 404 for a lot the user may not see
+    return _act(
+        request,
+        lot.project_id,
+        lambda: services.retender_lot(lot.pk, actor=request.user),
+        _("Lot %(number)s is to be re-tendered: a new lot and a new draft of the documents are ready.")
+        % {"number": lot.number},
+        to="procurement:documents"
+        if policies.is_tender_officer(request.user, lot.project)
+        else "procurement:project",
+    )
+
+
+@login_required
+@require_POST
+def lot_method_change(request: HttpRequest, lot_id: int) -> HttpResponse:
+    lot = selectors.access_lot(request.user, lot_id)
+    form = MethodChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the method and give the written justification."))
+        return redirect("procurement:project", project_id=lot.project_id)
+    return _act(
+        request,
+        lot.project_id,
+        lambda: services.request_method_change(
+            lot.pk,
+            actor=request.user,
+            method=form.cleaned_data["method"],
+            justification=form.cleaned_data["justification"],
+        ),
+        _("The request is sent to the regulator."),
+    )
+
+
+@login_required
+@require_POST
+def retender_documents_start(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _officer_project(request, project_id)
+    return _act(
+        request,
+        project.pk,
+        lambda: services.start_retender_documents(project.pk, actor=request.user),
+        _("The documents are started from the standard template of the new method; edit and save them."),
+        to="procurement:documents",
+    )
+
+
+@login_required
+@require_POST
+def retender_publish(request: HttpRequest, project_id: int) -> HttpResponse:
+    project = _officer_project(request, project_id)
+    return _act(
+        request,
+        project.pk,
+        lambda: services.publish_retender(project.pk, actor=request.user),
+        _("The notice is published: the lots procured again are open for bids."),
         to="procurement:documents",
     )

@@ -2,7 +2,16 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import ApprovalDecision, Entrustment, Lot, Notice, Project, RegulatorApproval, TenderDocument
+from ..models import (
+    METHODS_AFTER_FAILURE,
+    ApprovalDecision,
+    Entrustment,
+    Lot,
+    Notice,
+    Project,
+    RegulatorApproval,
+    TenderDocument,
+)
 
 # --- Answers --------------------------------------------------------------------------------------
 
@@ -36,6 +45,7 @@ class LotSerializer(serializers.ModelSerializer):
             "status",
             "bond_amount",
             "cancellation_reason",
+            "retender_of",
         ]
 
 
@@ -49,12 +59,17 @@ class ApprovalDecisionSerializer(serializers.ModelSerializer):
 
 class RegulatorApprovalSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True)
+    lot = serializers.IntegerField(
+        source="lot_id", read_only=True, allow_null=True, help_text="The failed lot (method_after_failure)."
+    )
 
     class Meta:
         model = RegulatorApproval
         fields = [
             "id",
             "subject",
+            "lot",
+            "requested_method",
             "justification",
             "status",
             "decided_by",
@@ -255,3 +270,13 @@ class CancelRequestSerializer(serializers.Serializer):
 class DecideRequestSerializer(serializers.Serializer):
     approve = serializers.BooleanField(help_text="true approves, false refuses (refusing needs a comment).")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class MethodChangeRequestSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(
+        choices=[(m.value, m.label) for m in METHODS_AFTER_FAILURE],
+        help_text="The method asked for the failed lot.",
+    )
+    justification = serializers.CharField(
+        allow_blank=True, max_length=4000, help_text="Why the lot failed and which legal case allows it."
+    )

@@ -31,12 +31,14 @@ from .serializers import (
     EntrustRequestSerializer,
     ErrorSerializer,
     LotSerializer,
+    MethodChangeRequestSerializer,
     NoticePageSerializer,
     NoticeSerializer,
     ProjectDetailSerializer,
     ProjectPageSerializer,
     ProjectSerializer,
     PublishRequestSerializer,
+    RegulatorApprovalSerializer,
     RegulatorRequestPageSerializer,
     RegulatorRequestSerializer,
     ReturnRequestSerializer,
@@ -179,6 +181,41 @@ def cancel(request: Request, project_id: int) -> Response:
     """Cancel the project with a reason (the clerk; the agency officer once entrusted)."""
     data = _valid(CancelRequestSerializer, request)
     return _project(services.cancel_project(project_id, actor=request.user, reason=data["reason"]))
+
+
+# --- Failed lots -------------------------------------------------------------------------------------
+
+
+@extend_schema(request=None, responses={201: LotSerializer, **_errors(403, 404, 409)})
+@api_view(["POST"])
+def retender(request: Request, lot_id: int) -> Response:
+    """The agency officer re-tenders a failed lot: the new lot (preparing) is returned, with a new
+    draft of the documents to edit and publish (409 lot_not_failed, already_retendered,
+    round_in_progress, method_change_pending)."""
+    return Response(LotSerializer(services.retender_lot(lot_id, actor=request.user)).data, status=201)
+
+
+@extend_schema(
+    request=MethodChangeRequestSerializer,
+    responses={201: RegulatorApprovalSerializer, **_errors(400, 403, 404, 409)},
+)
+@api_view(["POST"])
+def method_change(request: Request, lot_id: int) -> Response:
+    """The purchaser's clerk or the agency officer asks the regulator to procure a failed lot by
+    another method, with a written justification."""
+    data = _valid(MethodChangeRequestSerializer, request)
+    approval = services.request_method_change(
+        lot_id, actor=request.user, method=data["method"], justification=data["justification"]
+    )
+    return Response(RegulatorApprovalSerializer(approval).data, status=201)
+
+
+@extend_schema(request=None, responses={200: ProjectDetailSerializer, **_errors(400, 403, 404, 409)})
+@api_view(["POST"])
+def publish_retender(request: Request, project_id: int) -> Response:
+    """The agency officer publishes the documents of the lots procured again: they open for bids
+    with the new deadline (400 tender_document_invalid naming the earliest lawful dates)."""
+    return _project(services.publish_retender(project_id, actor=request.user).project)
 
 
 # --- The regulator's approvals ---------------------------------------------------------------------
