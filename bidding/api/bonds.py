@@ -81,7 +81,7 @@ class BondPageSerializer(serializers.Serializer):
     results = BondSerializer(many=True)
 
 
-class LodgeRequestSerializer(serializers.Serializer):
+class BondLodgeRequestSerializer(serializers.Serializer):
     form = serializers.ChoiceField(choices=Bond.Form.choices)
     payer_bank = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     payer_account_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -91,7 +91,7 @@ class LodgeRequestSerializer(serializers.Serializer):
     document = serializers.FileField(required=False, allow_null=True, default=None)
 
 
-class ReasonRequestSerializer(serializers.Serializer):
+class BondReasonRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
@@ -140,7 +140,10 @@ def bond_detail(request: Request, bond_id: int) -> Response:
 
 
 @extend_schema(
-    request={"multipart/form-data": LodgeRequestSerializer, "application/json": LodgeRequestSerializer},
+    request={
+        "multipart/form-data": BondLodgeRequestSerializer,
+        "application/json": BondLodgeRequestSerializer,
+    },
     responses={200: BondSerializer, **_errors(400, 404, 409)},
 )
 @api_view(["POST"])
@@ -149,7 +152,7 @@ def bond_lodge(request: Request, lot_id: int) -> Response:
     """The supplier lodges its bond for a lot: a bank transfer (payer_bank, payer_account_name,
     payer_account_number) or a guarantee (guarantee_number, guarantor and the PDF as `document`,
     multipart). Lodged twice: 409."""
-    data = _valid(LodgeRequestSerializer, request)
+    data = _valid(BondLodgeRequestSerializer, request)
     return _bond(bonds.lodge_bond_for_lot(lot_id, actor=request.user, **data))
 
 
@@ -171,11 +174,11 @@ def bond_verify(request: Request, bond_id: int) -> Response:
     return _bond(bonds.verify_bond(bond_id, actor=request.user))
 
 
-@extend_schema(request=ReasonRequestSerializer, responses={200: BondSerializer, **_errors(400, 404, 409)})
+@extend_schema(request=BondReasonRequestSerializer, responses={200: BondSerializer, **_errors(400, 404, 409)})
 @api_view(["POST"])
 def bond_reject(request: Request, bond_id: int) -> Response:
     """The tender's officer does not accept a lodged bond, saying why; it is required again."""
-    data = _valid(ReasonRequestSerializer, request)
+    data = _valid(BondReasonRequestSerializer, request)
     return _bond(bonds.reject_bond(bond_id, actor=request.user, reason=data["reason"]))
 
 
