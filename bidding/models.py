@@ -141,9 +141,6 @@ class BidFile(TimeStampedModel):
     fingerprint = models.CharField(_("declared fingerprint"), max_length=64)
     received = models.BigIntegerField(_("bytes received"), default=0)
     segments = models.PositiveIntegerField(_("segments stored"), default=0)
-    # SHA-256 of the last full segment's plaintext: a resumed upload re-sends it, and a mismatch
-    # means the file changed between attempts.
-    last_segment_sha256 = models.CharField(max_length=64, blank=True)
     storage_prefix = models.CharField(_("storage folder"), max_length=200)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
     # Filled at opening.

@@ -15,6 +15,7 @@ and the segment number), so a segment moved to another file or another bid fails
 """
 
 import base64
+import functools
 import hashlib
 import os
 from pathlib import Path
@@ -65,7 +66,13 @@ def key_encryption_key() -> bytes:
         else:
             with os.fdopen(fd, "w") as handle:
                 handle.write(base64.b64encode(os.urandom(KEY_BYTES)).decode("ascii"))
-    return _decode_kek(path.read_text(), str(path))
+    return _key_file(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _key_file(path: str, mtime_ns: int) -> bytes:
+    """The key file's key, read once per version of the file (every bid asks for it)."""
+    return _decode_kek(Path(path).read_text(), path)
 
 
 def key_id(kek: bytes) -> str:

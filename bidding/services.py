@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import json
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -319,6 +320,42 @@ def _store_segment(bid_file: BidFile, data_key: bytes, index: int, plaintext: by
     )
 
 
+class _Sealer:
+    """Hashes, encrypts and stores a file's segments. For a file of several segments this runs in a
+    helper thread while the request thread reads the next segment from the network (hashlib and
+    AES-GCM release the GIL on large buffers): at most one segment waits, so two are in memory."""
+
+    def __init__(self, bid_file: BidFile, data_key: bytes, digest, *, threaded: bool):
+        self.bid_file = bid_file
+        self.data_key = data_key
+        self.digest = digest
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sealer") if threaded else None
+        self._pending = None
+
+    def _seal(self, index: int, plaintext: bytes) -> None:
+        self.digest.update(plaintext)
+        _store_segment(self.bid_file, self.data_key, index, plaintext)
+
+    def put(self, index: int, plaintext: bytes) -> None:
+        if self._pool is None:
+            self._seal(index, plaintext)
+            return
+        self.wait()
+        self._pending = self._pool.submit(self._seal, index, plaintext)
+
+    def wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()  # a storage error surfaces here, in the request thread
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+
+
 @dataclass
 class Received:
     file: BidFile
@@ -376,12 +413,16 @@ def _receive(upload_key, *, actor: User, offset, stream) -> Received:
         )
     data_key = _draft_key(bid)
     digest = hashlib.sha256()
-    # A resumed upload: the hash of what is stored is read back (only then is anything decrypted).
-    for index in range(bid_file.segments - (1 if resend else 0)):
-        digest.update(_stored_segment(bid_file, data_key, index))
+    # A resumed upload: the hash of what is stored is read back (only then is anything decrypted),
+    # and the re-sent last segment must be the stored one, byte for byte.
+    stored = b""
+    for index in range(bid_file.segments):
+        stored = _stored_segment(bid_file, data_key, index)
+        if not (resend and index == bid_file.segments - 1):
+            digest.update(stored)
     if resend:
         again = _read_exactly(stream, segment_bytes)
-        if hashlib.sha256(again).hexdigest() != bid_file.last_segment_sha256:
+        if again != stored:
             bid_file.status = BidFile.Status.DISCARDED
             bid_file.save(update_fields=["status", "updated_at"])
             transaction.on_commit(lambda: _delete_segments(bid_file))
@@ -398,33 +439,35 @@ def _receive(upload_key, *, actor: User, offset, stream) -> Received:
             )
         digest.update(again)
     dropped = False
-    while bid_file.received < bid_file.size:
-        want = min(segment_bytes, bid_file.size - bid_file.received)
-        try:
-            plaintext = _read_exactly(stream, want)
-        except OSError:  # the connection dropped (UnreadablePostError is an OSError)
-            dropped = True
-            break
-        if len(plaintext) < want:  # the request ended early: what was stored stays
-            dropped = True
-            break
-        if bid_file.segments == 0:
+    sealer = _Sealer(bid_file, data_key, digest, threaded=bid_file.size - bid_file.received > segment_bytes)
+    try:
+        while bid_file.received < bid_file.size:
+            want = min(segment_bytes, bid_file.size - bid_file.received)
             try:
-                uploads.check_content(_file_name(bid_file, data_key), plaintext)
-            except UploadRejected as exc:
-                return _discard(bid_file, exc)
-        _store_segment(bid_file, data_key, bid_file.segments, plaintext)
-        digest.update(plaintext)
-        bid_file.segments += 1
-        bid_file.received += len(plaintext)
-        bid_file.last_segment_sha256 = hashlib.sha256(plaintext).hexdigest()
-    if stream.read(1):
+                plaintext = _read_exactly(stream, want)
+            except OSError:  # the connection dropped (UnreadablePostError is an OSError)
+                dropped = True
+                break
+            if len(plaintext) < want:  # the request ended early: what was stored stays
+                dropped = True
+                break
+            if bid_file.segments == 0:
+                try:
+                    uploads.check_content(_file_name(bid_file, data_key), plaintext)
+                except UploadRejected as exc:
+                    return _discard(bid_file, exc)
+            sealer.put(bid_file.segments, plaintext)
+            bid_file.segments += 1
+            bid_file.received += len(plaintext)
+    finally:
+        sealer.close()
+    if not dropped and stream.read(1):
         return _discard(
             bid_file,
             UploadRejected(_("More bytes arrived than the file's declared size."), code="file_size_mismatch"),
         )
     complete = bid_file.received == bid_file.size and not dropped
-    fields = ["segments", "received", "last_segment_sha256", "updated_at"]
+    fields = ["segments", "received", "updated_at"]
     if complete:
         extension = _file_extension(bid_file, data_key)
         if extension in uploads.ZIP_KINDS:
@@ -597,26 +640,7 @@ def submit_bid(
         Bid.objects.filter(pk=bid.replaces_id, status=Bid.Status.SUBMITTED).update(
             status=Bid.Status.WITHDRAWN, withdrawn_at=Now(), updated_at=Now()
         )
-    with connection.cursor() as cursor:
-        try:
-            cursor.execute(
-                _SUBMIT_SQL,
-                [
-                    sealed_price,
-                    sealed_price_sha256,
-                    ip_address or None,
-                    (user_agent or "")[:500],
-                    bid.pk,
-                    lot.project.bid_deadline,
-                ],
-            )
-        except IntegrityError:
-            raise Conflict(
-                _("Your organisation already has a submitted bid for this lot."), code="bid_exists"
-            ) from None
-        row = cursor.fetchone()
-    if row is None:
-        raise LateBid(_deadline_message(lot.project.bid_deadline), code="late_bid")
+    _submit(bid, lot, sealed_price=sealed_price, ip_address=ip_address, user_agent=user_agent)
     bid.refresh_from_db()
     event = audit.record_event(
         "bidding.bid_submitted",
@@ -635,6 +659,158 @@ def submit_bid(
     bid.audit_sequence = event.sequence
     bid.receipt_sha256 = _receipt_hash(receipt_of(bid, files))
     bid.save(update_fields=["audit_sequence", "receipt_sha256", "updated_at"])
+    return bid
+
+
+def _submit(bid: Bid, lot: Lot, *, sealed_price: bytes, ip_address, user_agent) -> datetime.datetime:
+    """The one statement that decides: the database clock, read once, must not be after the deadline."""
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(
+                _SUBMIT_SQL,
+                [
+                    sealed_price,
+                    hashlib.sha256(sealed_price).hexdigest(),
+                    ip_address or None,
+                    (user_agent or "")[:500],
+                    bid.pk,
+                    lot.project.bid_deadline,
+                ],
+            )
+        except IntegrityError:
+            raise Conflict(
+                _("Your organisation already has a submitted bid for this lot."), code="bid_exists"
+            ) from None
+        row = cursor.fetchone()
+    if row is None:
+        raise LateBid(_deadline_message(lot.project.bid_deadline), code="late_bid")
+    return row[0]
+
+
+# The largest file a one-request bid carries (larger files take the resumable upload).
+ONE_REQUEST_FILE_MAX_BYTES = 4 * 1024 * 1024
+
+
+@transaction.atomic
+def submit_sealed_bid(
+    lot_id, *, actor: User, price, files: dict, ip_address: str | None = None, user_agent: str = ""
+) -> Bid:
+    """A whole bid in one request (the API for suppliers' own tools, and small bids): the price and
+    one file per response document (`files`: document key -> an uploaded file held in memory, at
+    most ONE_REQUEST_FILE_MAX_BYTES). Every file is checked, encrypted and stored, the price sealed,
+    and the bid submitted with its receipt in one transaction; an earlier bid of the supplier for
+    the lot is withdrawn (replaced) in the same transaction."""
+    supplier = supplier_of(actor)
+    lot = _open_lot_for_bids(lot_id, lock=False)
+    amount = parse_price(price)
+    document = current_document(lot.project)
+    if set(files) - set(_response_keys(document)):
+        raise InvalidInput(
+            _("The tender documents ask for no such response document."), code="document_unknown"
+        )
+    missing = [item for item in document.response_documents or [] if item["key"] not in files]
+    if missing:
+        raise IncompleteBid(
+            _message(
+                _("Upload every response document before submitting; missing: %(missing)s."),
+                {"missing": ", ".join(item["name_zh"] for item in missing)},
+            ),
+            code="files_missing",
+        )
+    _require_may_bid(supplier, lot, document)
+    _require_bond(supplier, lot, document)
+    checked = {}
+    for document_key, upload in files.items():
+        name = uploads.check_name(upload.name or "", upload.size, max_bytes=ONE_REQUEST_FILE_MAX_BYTES)
+        upload.seek(0)
+        content = upload.read()
+        uploads.check_content(name, content)
+        checked[document_key] = (name, content)
+    if Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.DRAFT).exists():
+        raise Conflict(
+            _("A bid for this lot is being prepared on the bid page: finish it there."),
+            code="draft_exists",
+        )
+    key = LotKey.objects.filter(lot=lot).first()
+    if key is None:
+        key = _lot_key(Lot.objects.select_for_update(of=("self",)).get(pk=lot.pk))
+    public_id = uuid.uuid4()
+    data_key = sealing.new_data_key()
+    active = (
+        Bid.objects.select_for_update(of=("self",))
+        .filter(lot=lot, supplier=supplier, status=Bid.Status.SUBMITTED)
+        .first()
+    )
+    if active is not None:
+        Bid.objects.filter(pk=active.pk).update(
+            status=Bid.Status.WITHDRAWN, withdrawn_at=Now(), updated_at=Now()
+        )
+    bid = Bid.objects.create(
+        public_id=public_id,
+        lot=lot,
+        supplier=supplier,
+        prepared_by=actor,
+        sealed_key=sealing.seal_to_lot(key.public_key, data_key, sealing.bid_key_aad(public_id)),
+        replaces=active,
+    )
+    segment_bytes = settings.BID_UPLOAD_SEGMENT_BYTES
+    bid_files = []
+    try:
+        for document_key, (name, content) in checked.items():
+            upload_key = uuid.uuid4()
+            bid_file = BidFile(
+                bid=bid,
+                upload_key=upload_key,
+                document_key=document_key,
+                status=BidFile.Status.COMPLETE,
+                sealed_name=sealing.wrap(data_key, name.encode(), sealing.name_aad(upload_key)),
+                size=len(content),
+                received=len(content),
+                storage_prefix=f"bidding/sealed/{lot.pk}/{public_id}/{upload_key}",
+                sha256=hashlib.sha256(content).hexdigest(),
+            )
+            for index, start in enumerate(range(0, len(content), segment_bytes)):
+                _store_segment(bid_file, data_key, index, content[start : start + segment_bytes])
+                bid_file.segments = index + 1
+            bid_files.append(bid_file)
+            if problem := (
+                _archive_problem(bid_file, data_key, uploads.extension(name))
+                if uploads.extension(name) in uploads.ZIP_KINDS
+                else None
+            ):
+                raise uploads.refuse_archive(name, problem)
+        BidFile.objects.bulk_create(bid_files)
+        sealed_price = sealing.wrap(
+            data_key, sealing.price_text(amount).encode(), sealing.price_aad(public_id)
+        )
+        bid.received_at = _submit(
+            bid, lot, sealed_price=sealed_price, ip_address=ip_address, user_agent=user_agent
+        )
+    except Exception:
+        # Refused (a late bid, a bad archive): what was stored of it goes too; nothing is half-written.
+        for bid_file in bid_files:
+            _delete_segments(bid_file)
+        raise
+    bid.status = Bid.Status.SUBMITTED
+    bid.sealed_price = sealed_price
+    bid.sealed_price_sha256 = hashlib.sha256(sealed_price).hexdigest()
+    event = audit.record_event(
+        "bidding.bid_submitted",
+        actor=actor,
+        organisation=supplier,
+        target=bid,
+        data={
+            "bid": bid.public_id,
+            "lot": lot.pk,
+            "received_at": bid.received_at,
+            "files": {f.document_key: f.sha256 for f in bid_files},
+            "sealed_price_sha256": bid.sealed_price_sha256,
+            "replaces": active.public_id if active else None,
+        },
+    )
+    bid.audit_sequence = event.sequence
+    bid.receipt_sha256 = _receipt_hash(receipt_of(bid, bid_files))
+    Bid.objects.filter(pk=bid.pk).update(audit_sequence=bid.audit_sequence, receipt_sha256=bid.receipt_sha256)
     return bid
 
 

@@ -118,9 +118,11 @@ def test_a_blacklisted_supplier_cannot_bid_and_is_told_why(lot, supplier_factory
     credit_services.record_event(profile.organisation, "supplier.false_materials")
     with pytest.raises(NotEligibleToBid) as refused:
         services.submit_bid(draft.public_id, actor=profile.representative, price="10.00")
-    assert "false" in str(refused.value).lower() or "虚假" in str(refused.value) or "blacklist" in str(
-        refused.value
-    ).lower()
+    assert (
+        "false" in str(refused.value).lower()
+        or "虚假" in str(refused.value)
+        or "blacklist" in str(refused.value).lower()
+    )
     draft.refresh_from_db()
     assert draft.status == Bid.Status.DRAFT
 
@@ -139,3 +141,75 @@ def test_a_supplier_without_the_required_licence_cannot_bid(lot, supplier_factor
 def test_agency_staff_cannot_bid(lot, officer):
     with pytest.raises(NotEligibleToBid):
         services.start_bid(lot.pk, actor=officer)
+
+
+def test_a_large_file_is_sealed_segment_by_segment_and_resumes_after_a_drop(lot, suppliers, settings):
+    import io
+    import uuid
+
+    settings.BID_UPLOAD_SEGMENT_BYTES = 64 * 1024
+    bid = services.start_bid(lot.pk, actor=suppliers[0])
+    content = pdf_bytes("big", size=64 * 1024 * 5 + 1234)
+
+    class Dropping(io.BytesIO):
+        def __init__(self, data, after):
+            super().__init__(data)
+            self.after = after
+
+        def read(self, n=-1):
+            if self.tell() >= self.after:
+                raise OSError("connection reset")
+            return super().read(min(n, self.after - self.tell()) if n >= 0 else self.after - self.tell())
+
+    key = uuid.uuid4()
+    services.begin_file(
+        bid.public_id,
+        actor=suppliers[0],
+        upload_key=key,
+        document_key="technical",
+        name="t.pdf",
+        size=len(content),
+    )
+    with pytest.raises(Exception) as dropped:
+        services.receive_file_data(
+            key, actor=suppliers[0], offset=0, stream=Dropping(content, 64 * 1024 * 3 + 10)
+        )
+    assert getattr(dropped.value, "code", "") == "upload_incomplete"
+    stored = BidFile.objects.get(upload_key=key)
+    assert stored.received == 64 * 1024 * 3 and stored.segments == 3
+    resume = stored.received - 64 * 1024
+    done = services.receive_file_data(
+        key, actor=suppliers[0], offset=resume, stream=io.BytesIO(content[resume:])
+    )
+    assert done.status == BidFile.Status.COMPLETE
+    assert done.sha256 == hashlib.sha256(content).hexdigest()
+
+
+def test_a_resumed_upload_of_a_changed_file_is_refused_and_discarded(lot, suppliers, settings):
+    import io
+    import uuid
+
+    from bidding.exceptions import UploadConflict
+
+    settings.BID_UPLOAD_SEGMENT_BYTES = 64 * 1024
+    bid = services.start_bid(lot.pk, actor=suppliers[0])
+    content = pdf_bytes("first", size=64 * 1024 * 3)
+    key = uuid.uuid4()
+    services.begin_file(
+        bid.public_id,
+        actor=suppliers[0],
+        upload_key=key,
+        document_key="technical",
+        name="t.pdf",
+        size=len(content),
+    )
+    with pytest.raises(Exception):
+        services.receive_file_data(
+            key, actor=suppliers[0], offset=0, stream=io.BytesIO(content[: 64 * 1024 * 2])
+        )
+    changed = content[: 64 * 1024] + b"X" * (64 * 1024) + content[64 * 1024 * 2 :]
+    with pytest.raises(UploadConflict):
+        services.receive_file_data(
+            key, actor=suppliers[0], offset=64 * 1024, stream=io.BytesIO(changed[64 * 1024 :])
+        )
+    assert BidFile.objects.get(upload_key=key).status == BidFile.Status.DISCARDED
