@@ -2,16 +2,16 @@
 
 Data (benchmarks/_bid_data.py): RATE x SECONDS approved suppliers with representatives (bulk rows,
 kept between runs), a fresh tendering lot per run taken through the procurement services, whose
-documents ask for ONE response document and no bond, and every supplier's draft bid made by
-bidding.services.start_bid beforehand; each representative signed in beforehand (a forced session,
-as Client.force_login makes; supplier representatives need no second factor).
+documents ask for ONE response document and no bond; each representative signed in beforehand (a
+forced session, as Client.force_login makes; supplier representatives need no second factor).
 
-Measured, per bid, all in the window: the upload of one small file (a 20 KB PDF, different per bid)
-and the submission with the sealed price, through the real pages and services, as the bid page's
-JavaScript does it: POST /bidding/bids/<id>/files/ (announce), PUT /bidding/uploads/<key>/?offset=0
-(the bytes; the answer must be "complete" with the SHA-256 the client computed), POST
-/bidding/bids/<id>/submit/ (price; the answer must be the 302 to the receipt). The receipt page the
-browser then loads is not requested.
+Measured, per bid: one submission of a whole bid — the sealed price and one small file (a 20 KB
+PDF, different per bid) — in one request to the API a supplier's bidding tool uses,
+POST /api/v1/bidding/lots/<id>/bids/ (multipart), through the real view and service: the file is
+sniffed, encrypted and stored, the price sealed, the receipt time read from the database clock and
+the audit event appended; the answer must be 201 with the receipt whose file SHA-256 is the one the
+client computed. (The browser's resumable path — announce, PUT, submit: three requests — serves
+large files; bid_upload measures its throughput.)
 
 Server: gunicorn, config.wsgi, WORKERS sync workers on 127.0.0.1, the benchmark database. Load:
 open loop, one asyncio process (new connection per request, as sync workers close each), bid n
@@ -36,7 +36,6 @@ import multiprocessing
 import os
 import statistics
 import time
-import uuid
 
 from django.conf import settings
 from django.db import connections
@@ -54,7 +53,6 @@ from ._bid_data import (
     server,
     sign_in,
     sign_out,
-    start_drafts,
     verify_chain,
 )
 
@@ -70,7 +68,8 @@ SERVICE_SECONDS = float(os.environ.get("BENCH_SERVICE_SECONDS", "10"))
 WARM_UP = 40  # bids, before the window, a few at a time
 FILE_BYTES = 20 * 1024
 TIMEOUT = 60.0
-KINDS = ("announce", "upload", "submit")
+KINDS = ("submit",)
+BOUNDARY = "sunlightbenchboundary"
 
 
 def _pdf(n: int) -> bytes:
@@ -111,61 +110,57 @@ class _Http:
         return status, headers, payload
 
 
-async def _bid(http: _Http, n: int, public_id: str, session: str, due: float, out: dict) -> None:
-    """One bid: announce, upload, submit. Latencies in out['latency'][kind]; errors in out['errors']."""
+def _multipart(price: str, content: bytes) -> bytes:
+    return (
+        (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="price"\r\n\r\n{price}\r\n'
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{DOCUMENT_KEY}"; '
+            f'filename="response.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+        ).encode()
+        + content
+        + f"\r\n--{BOUNDARY}--\r\n".encode()
+    )
+
+
+async def _bid(http: _Http, n: int, lot_id: int, session: str, due: float, out: dict) -> None:
+    """One whole bid in one request. Latency from when the bid was due; errors in out['errors']."""
     content = _pdf(n)
-    key = str(uuid.uuid4())
-    steps = [
-        (
-            "announce",
-            "POST",
-            f"/bidding/bids/{public_id}/files/",
-            json.dumps(
-                {"upload_key": key, "document": DOCUMENT_KEY, "name": "response.pdf", "size": len(content)}
-            ).encode(),
-            "application/json",
-        ),
-        ("upload", "PUT", f"/bidding/uploads/{key}/?offset=0", content, "application/octet-stream"),
-        (
-            "submit",
-            "POST",
-            f"/bidding/bids/{public_id}/submit/",
-            f"price={_price(n)}".encode(),
-            "application/x-www-form-urlencoded",
-        ),
-    ]
     digest = hashlib.sha256(content).hexdigest()
-    for kind, method, path, body, content_type in steps:
-        started = due if kind == "announce" else time.monotonic()
-        try:
-            status, headers, payload = await asyncio.wait_for(
-                http.call(method, path, session, body, content_type), TIMEOUT
-            )
-        except (OSError, TimeoutError) as error:
-            out["errors"].append(f"{kind}: {error!r}")
-            return
-        out["latency"][kind].append(time.monotonic() - started)
-        if kind == "submit":
-            ok = status == 302 and "/receipt/" in headers.get("location", "")
-        elif kind == "upload":
-            ok = status == 200 and json.loads(payload or b"{}").get("sha256") == digest
-        else:
-            ok = status == 200
-        if not ok:
-            out["errors"].append(f"{kind}: {status} {payload[:200]!r}")
-            return
+    try:
+        status, _headers, payload = await asyncio.wait_for(
+            http.call(
+                "POST",
+                f"/api/v1/bidding/lots/{lot_id}/bids/",
+                session,
+                _multipart(_price(n), content),
+                f"multipart/form-data; boundary={BOUNDARY}",
+            ),
+            TIMEOUT,
+        )
+    except (OSError, TimeoutError) as error:
+        out["errors"].append(f"submit: {error!r}")
+        return
+    out["latency"]["submit"].append(time.monotonic() - due)
+    try:
+        receipt = json.loads(payload or b"{}")
+        ok = status == 201 and receipt["files"][0]["sha256"] == digest and receipt["received_at"]
+    except (ValueError, KeyError, IndexError):
+        ok = False
+    if not ok:
+        out["errors"].append(f"submit: {status} {payload[:200]!r}")
+        return
     out["done"] += 1
     out["last"] = time.monotonic()
 
 
-async def _burst(port: int, bids: list[tuple[str, str]], warm_up: list[tuple[str, str]]) -> dict:
+async def _burst(port: int, lot_id: int, bids: list[str], warm_up: list[str]) -> dict:
     http = _Http(port)
     scratch = {"latency": {k: [] for k in KINDS}, "errors": [], "done": 0, "last": 0.0}
     for start in range(0, len(warm_up), 4):
         await asyncio.gather(
             *(
-                _bid(http, -1 - i, public_id, session, time.monotonic(), scratch)
-                for i, (public_id, session) in enumerate(warm_up[start : start + 4], start=start)
+                _bid(http, -1 - i, lot_id, session, time.monotonic(), scratch)
+                for i, session in enumerate(warm_up[start : start + 4], start=start)
             )
         )
     if scratch["errors"]:
@@ -174,15 +169,15 @@ async def _burst(port: int, bids: list[tuple[str, str]], warm_up: list[tuple[str
     gate = asyncio.Semaphore(MAX_IN_FLIGHT)
     began = time.monotonic()
 
-    async def one(n: int, public_id: str, session: str) -> None:
+    async def one(n: int, session: str) -> None:
         due = began + n / RATE
         await asyncio.sleep(max(0.0, due - time.monotonic()))
         async with gate:
             if time.monotonic() - due > 0.05:
                 out["late_starts"] += 1
-            await _bid(http, n, public_id, session, due, out)
+            await _bid(http, n, lot_id, session, due, out)
 
-    await asyncio.gather(*(one(n, public_id, session) for n, (public_id, session) in enumerate(bids)))
+    await asyncio.gather(*(one(n, session) for n, session in enumerate(bids)))
     out["began"] = began
     return out
 
@@ -197,8 +192,8 @@ def _percentile(values: list[float], q: float) -> float:
 # --- The service layer alone, for comparison -------------------------------------------------------
 
 
-def _service_worker(lot_id: int, work: list[tuple[int, int, str]], barrier, results) -> None:
-    import io
+def _service_worker(lot_id: int, work: list[tuple[int, int]], barrier, results) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
     from accounts.models import User
     from bidding import services
@@ -206,30 +201,21 @@ def _service_worker(lot_id: int, work: list[tuple[int, int, str]], barrier, resu
     latencies, errors, began = [], 0, time.perf_counter()
     try:
         actors = {
-            uid: User.objects.select_related("active_membership__organisation").get(pk=uid)
-            for uid, _, _ in work
+            uid: User.objects.select_related("active_membership__organisation").get(pk=uid) for uid, _ in work
         }
         barrier.wait()
         began = time.perf_counter()
         stop_at = time.time() + SERVICE_SECONDS
-        for uid, n, public_id in work:
+        for uid, n in work:
             if time.time() >= stop_at:
                 break
             started = time.perf_counter()
             try:
                 actor = actors[uid]
-                content = _pdf(n)
-                key = uuid.uuid4()
-                services.begin_file(
-                    public_id,
-                    actor=actor,
-                    upload_key=key,
-                    document_key=DOCUMENT_KEY,
-                    name="response.pdf",
-                    size=len(content),
+                upload = SimpleUploadedFile("response.pdf", _pdf(n), content_type="application/pdf")
+                services.submit_sealed_bid(
+                    lot_id, actor=actor, price=_price(n), files={DOCUMENT_KEY: upload}, ip_address="127.0.0.1"
                 )
-                services.receive_file_data(key, actor=actor, offset=0, stream=io.BytesIO(content))
-                services.submit_bid(public_id, actor=actor, price=_price(n), ip_address="127.0.0.1")
             except Exception:  # noqa: BLE001 - counted and reported
                 errors += 1
                 continue
@@ -239,7 +225,7 @@ def _service_worker(lot_id: int, work: list[tuple[int, int, str]], barrier, resu
         connections.close_all()
 
 
-def _service_layer(lot_id: int, work: list[tuple[int, int, str]]) -> tuple[float, list[float], int]:
+def _service_layer(lot_id: int, work: list[tuple[int, int]]) -> tuple[float, list[float], int]:
     """Bids/s, latencies and errors of SERVICE_PROCESSES processes calling the services directly."""
     connections.close_all()  # each process opens its own connection
     context = multiprocessing.get_context("fork")
@@ -266,17 +252,16 @@ def run() -> Result:
     service_count = math.ceil(TARGET * 1.5 * SERVICE_SECONDS) if SERVICE_SECONDS > 0 else 0
     users = ensure_suppliers(WARM_UP + count + service_count)
     lot = new_tendering_lot(parties)
-    drafts = start_drafts(lot.pk, users)
     http_users, service_users = users[: WARM_UP + count], users[WARM_UP + count :]
     sessions = sign_in(http_users)
-    pairs = [(drafts[uid], sessions[uid]) for uid in http_users]
+    pairs = [sessions[uid] for uid in http_users]
     try:
         with server(NAME, workers=WORKERS) as (port, _master):
             log(
                 NAME,
                 f"{count:,} bids due at {RATE:g}/s for {SECONDS:g} s against {WORKERS} gunicorn sync workers",
             )
-            out = asyncio.run(_burst(port, pairs[WARM_UP:], pairs[:WARM_UP]))
+            out = asyncio.run(_burst(port, lot.pk, pairs[WARM_UP:], pairs[:WARM_UP]))
     finally:
         sign_out(sessions)
     elapsed = (out["last"] - out["began"]) if out["done"] else SECONDS
@@ -289,18 +274,18 @@ def run() -> Result:
         log(
             NAME,
             f"{kind:8} p50 {p[kind][0.5]:,.0f} ms, p95 {p[kind][0.95]:,.0f} ms, p99 {p[kind][0.99]:,.0f} ms"
-            + (" (from when the bid was due)" if kind == "announce" else ""),
+            + " (from when the bid was due)",
         )
     log(
         NAME,
         f"HTTP: {out['done']:,} of {count:,} bids complete (file + sealed price) in {elapsed:,.1f} s = "
-        f"{rate:,.1f} bids/s ({3 * rate:,.0f} requests/s); p99 of every request {p99_all:,.0f} ms; "
+        f"{rate:,.1f} bids/s; p99 of every request {p99_all:,.0f} ms; "
         f"errors {errors}" + (f" (e.g. {out['errors'][:3]})" if errors else "") + f"; bids started late "
         f"(> 50 ms after due) {out['late_starts']:,}",
     )
 
     if service_users and SERVICE_SECONDS > 0:
-        work = [(uid, 100_000 + i, drafts[uid]) for i, uid in enumerate(service_users)]
+        work = [(uid, 100_000 + i) for i, uid in enumerate(service_users)]
         s_rate, s_lat, s_errors = _service_layer(lot.pk, work)
         log(
             NAME,
