@@ -118,17 +118,7 @@ def test_a_bad_price_is_refused_and_the_bid_stays_a_draft(lot, supplier, price):
 
 @pytest.mark.parametrize(
     "raises",
-    [
-        False,
-        pytest.param(
-            True,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="BUG in services._receive: after a read raised OSError it calls stream.read(1) "
-                "again, which raises again; the transaction rolls back and the request fails (500)",
-            ),
-        ),
-    ],
+    [False, True],
     ids=["body-ends-early", "read-raises-oserror"],
 )
 def test_a_dropped_connection_resumes_and_the_hash_is_the_whole_files(draft, supplier, document_key, raises):
