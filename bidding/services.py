@@ -986,6 +986,10 @@ def _open_lot(lot: Lot, opening: Opening, *, actor: User | None) -> Opening:
         status=Lot.Status.FAILED if failed else Lot.Status.OPENED, updated_at=now
     )
     lot.status = Lot.Status.FAILED if failed else Lot.Status.OPENED
+    if failed:  # every bond held for the lot is to be refunded (bidding/bonds.py)
+        from . import bonds
+
+        bonds.make_refundable(lot.pk, event=bonds.LOT_FAILED, on=timezone.localdate(now))
     flags = _record_collusion_flags(lot, bids)
     from . import records
 

@@ -108,6 +108,9 @@ def test_too_few_bids_fail_the_lot_with_a_notice(lot, suppliers, officer, approv
     lot.refresh_from_db()
     assert lot.status == Lot.Status.FAILED
     assert Notice.objects.filter(project=lot.project, kind=Notice.Kind.FAILED).exists()
+    from bidding.models import Bond
+
+    assert set(Bond.objects.filter(lot=lot).values_list("status", flat=True)) == {Bond.Status.REFUNDABLE}
 
 
 def test_a_blacklisted_supplier_cannot_bid_and_is_told_why(lot, supplier_factory):
