@@ -16,3 +16,21 @@ def open_automatically(lot_id: int) -> bool:
 def open_due_lots() -> int:
     """Every minute (beat): closes and opens every due lot that opens automatically."""
     return services.open_due_lots()
+
+
+@shared_task(name="bidding.release_bonds_of_cancelled_lots", acks_late=True, ignore_result=True)
+def release_bonds_of_cancelled_lots(project_id: int) -> int:
+    """After a lot or the project is cancelled: every bond held for a cancelled lot becomes
+    refundable (bonds already refundable are left alone, so running it twice changes nothing)."""
+    from django.utils import timezone
+
+    from procurement.models import Lot
+
+    from . import bonds
+
+    released = 0
+    for lot_id in Lot.objects.filter(project_id=project_id, status=Lot.Status.CANCELLED).values_list(
+        "pk", flat=True
+    ):
+        released += len(bonds.make_refundable(lot_id, event=bonds.LOT_CANCELLED, on=timezone.localdate()))
+    return released

@@ -1282,6 +1282,7 @@ def cancel_project(project_id: int, *, actor: User, reason: str) -> Project:
         target=project,
         data={"reason": reason.strip(), "lots": lots, "notice": notice.pk if notice else None},
     )
+    _release_bonds(project.pk)
     return project
 
 
@@ -1332,7 +1333,16 @@ def cancel_lot(lot_id: int, *, actor: User, reason: str) -> Lot:
             "project_cancelled": not remaining,
         },
     )
+    _release_bonds(project.pk)
     return lot
+
+
+def _release_bonds(project_id: int) -> None:
+    """After commit: the bid bonds held for the project's cancelled lots become refundable (the
+    bidding app's task; procurement does not import bidding)."""
+    transaction.on_commit(
+        lambda: current_app.send_task("bidding.release_bonds_of_cancelled_lots", args=[project_id])
+    )
 
 
 # --- Failed lots: a re-tender, or another method with the regulator's approval --------------------

@@ -216,3 +216,25 @@ def test_a_resumed_upload_of_a_changed_file_is_refused_and_discarded(lot, suppli
             key, actor=suppliers[0], offset=64 * 1024, stream=io.BytesIO(changed[64 * 1024 :])
         )
     assert BidFile.objects.get(upload_key=key).status == BidFile.Status.DISCARDED
+
+
+def test_cancelling_a_lot_releases_its_bonds(
+    lot, suppliers, officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    from bidding import tasks
+    from bidding.models import Bond
+    from procurement import services as procurement_services
+    from tests.bidding.helpers import lodge_bond
+
+    lodge_bond(lot, suppliers[0])
+    sent = []
+    monkeypatch.setattr(
+        procurement_services.current_app, "send_task", lambda name, args: sent.append((name, args))
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        procurement_services.cancel_lot(lot.pk, actor=officer, reason="需求变更")
+    assert ("bidding.release_bonds_of_cancelled_lots", [lot.project_id]) in sent
+    assert tasks.release_bonds_of_cancelled_lots(lot.project_id) == 1
+    bond = Bond.objects.get(lot=lot)
+    assert bond.status == Bond.Status.REFUNDABLE and bond.refund_due_on is not None
+    assert tasks.release_bonds_of_cancelled_lots(lot.project_id) == 0
