@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import translation
 
 from audit.models import AuditEvent
 from bidding import services
@@ -68,6 +69,11 @@ class Dropping(io.RawIOBase):
         return chunk
 
 
+def _en(error) -> str:
+    with translation.override("en"):
+        return str(error.message)
+
+
 def _begin(draft, actor, document_key, content, name="file.pdf"):
     key = uuid.uuid4()
     services.begin_file(
@@ -89,7 +95,7 @@ def test_a_bid_one_second_late_is_refused_and_stays_a_draft(lot, supplier):
     pass_deadline(lot.project, seconds=1)
     with pytest.raises(LateBid) as error:
         services.submit_bid(bid.public_id, actor=supplier, price="100.00")
-    assert error.value.code == "late_bid" and "no bid is accepted after it" in str(error.value.message)
+    assert error.value.code == "late_bid" and "no bid is accepted after it" in _en(error.value)
     bid.refresh_from_db()
     assert bid.status == Bid.Status.DRAFT and bid.sealed_price is None and bid.received_at is None
     assert not AuditEvent.objects.filter(action="bidding.bid_submitted").exists()
@@ -116,11 +122,7 @@ def test_a_bad_price_is_refused_and_the_bid_stays_a_draft(lot, supplier, price):
 # --- Uploads -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "raises",
-    [False, True],
-    ids=["body-ends-early", "read-raises-oserror"],
-)
+@pytest.mark.parametrize("raises", [False, True], ids=["body-ends-early", "read-raises-oserror"])
 def test_a_dropped_connection_resumes_and_the_hash_is_the_whole_files(draft, supplier, document_key, raises):
     content = pdf_bytes("resume", size=SEGMENT * 5 + 300)
     key = _begin(draft, supplier, document_key, content)
@@ -150,7 +152,7 @@ def test_a_resumed_upload_of_a_changed_file_is_discarded(
     changed = content[:SEGMENT] + b"1" * SEGMENT + content[2 * SEGMENT :]  # the re-sent segment differs
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(UploadConflict) as error:
         services.receive_file_data(key, actor=supplier, offset=SEGMENT, stream=io.BytesIO(changed[SEGMENT:]))
-    assert error.value.code == "upload_changed" and "changed" in str(error.value.message)
+    assert error.value.code == "upload_changed" and "changed" in _en(error.value)
     bid_file = BidFile.objects.get(upload_key=key)
     assert bid_file.status == BidFile.Status.DISCARDED and _stored(bid_file) == []
 
