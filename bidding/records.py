@@ -92,13 +92,18 @@ def publish_opening_record(lot: Lot, opening: Opening, bids: list[Bid], *, neede
         "total": sum((b.price for b in bids if b.price is not None), Decimal("0")),
     }
     notice = procurement_services.publish_notice(
-        lot.project, Notice.Kind.OPENING_RECORD, "bidding/notices/opening_record.txt", context
+        lot.project,
+        Notice.Kind.OPENING_RECORD,
+        "bidding/notices/opening_record.txt",
+        context,
+        lot=lot,
+        attachment=(f"opening-{lot.project.reference}-{lot.number}.pdf", pdf),
     )
     opening.notice = notice
     opening.save(update_fields=["pdf", "sha256", "notice", "updated_at"])
     if opening.failed:
         procurement_services.publish_notice(
-            lot.project, Notice.Kind.FAILED, "bidding/notices/failed.txt", context
+            lot.project, Notice.Kind.FAILED, "bidding/notices/failed.txt", context, lot=lot
         )
     return notice
 

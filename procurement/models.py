@@ -595,6 +595,9 @@ class Notice(TimeStampedModel):
         blank=True,
         related_name="notices",
     )
+    # A PDF the notice publishes with it (the opening record), frozen with its SHA-256.
+    attachment = models.FileField(_("attachment (PDF)"), upload_to="notices/%Y/", blank=True)
+    attachment_sha256 = models.CharField(_("SHA-256 of the attachment"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("notice")

@@ -133,3 +133,20 @@ def notice_document(request: HttpRequest, notice_id: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_GET
+def notice_attachment(request: HttpRequest, notice_id: int) -> FileResponse:
+    """The PDF a published notice carries (the opening record), no login; its SHA-256 is on the
+    notice's page."""
+    notice = selectors.access_public_notice(notice_id)
+    if not notice.attachment:
+        raise DocumentNotFound()
+    response = FileResponse(
+        notice.attachment.open("rb"),
+        as_attachment=True,
+        filename=f"{notice.project.reference}-{notice.kind}-{notice.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1783,10 +1783,33 @@ def title_stem_zh(title: str) -> str:
     return title.removesuffix("采购") or title
 
 
-def publish_notice(project: Project, kind: str, template: str, context: dict) -> Notice:
+def publish_notice(
+    project: Project,
+    kind: str,
+    template: str,
+    context: dict,
+    *,
+    lot: Lot | None = None,
+    attachment: tuple[str, bytes] | None = None,
+) -> Notice:
     """A notice caused by another app's service (the opening record, a failed lot), inside its
-    transaction: the body is rendered in both languages from `template` (a .txt template)."""
-    return _publish_notice(project, kind, template, context)
+    transaction: the body is rendered in both languages from `template` (a .txt template); a
+    notice about one lot names it in its title; `attachment` (file name, PDF bytes) is published
+    with it, frozen with its SHA-256."""
+    titles = None
+    if lot is not None:
+        zh, en = NOTICE_TITLES[kind]
+        titles = (
+            zh.replace("{title}", "{title}第" + str(lot.number) + "包"),
+            en.replace("{title}", "{title}, lot " + str(lot.number)),
+        )
+    notice = _publish_notice(project, kind, template, context, titles=titles)
+    if attachment is not None:
+        name, content = attachment
+        notice.attachment_sha256 = hashlib.sha256(content).hexdigest()
+        notice.attachment.save(name, ContentFile(content), save=False)
+        notice.save(update_fields=["attachment", "attachment_sha256", "updated_at"])
+    return notice
 
 
 def _publish_notice(

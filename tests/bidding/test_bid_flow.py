@@ -238,3 +238,22 @@ def test_cancelling_a_lot_releases_its_bonds(
     bond = Bond.objects.get(lot=lot)
     assert bond.status == Bond.Status.REFUNDABLE and bond.refund_due_on is not None
     assert tasks.release_bonds_of_cancelled_lots(lot.project_id) == 0
+
+
+def test_the_opening_record_notice_names_the_lot_and_carries_the_pdf(
+    client, lot, suppliers, officer, approvers
+):
+    import hashlib as _hashlib
+
+    for i, supplier in enumerate(suppliers):
+        prepare_bid(lot, supplier, price=f"{300 + i}.00")
+    pass_deadline(lot.project)
+    services.confirm_opening(lot.pk, actor=verified(officer))
+    services.confirm_opening(lot.pk, actor=verified(approvers[0]))
+    notice = Notice.objects.get(project=lot.project, kind=Notice.Kind.OPENING_RECORD)
+    assert f"第{lot.number}包" in notice.title_zh and f"lot {lot.number}" in notice.title_en
+    page = client.get(f"/notices/{notice.pk}/")
+    assert notice.attachment_sha256 in page.content.decode()
+    pdf = client.get(f"/notices/{notice.pk}/attachment/")
+    assert pdf.status_code == 200
+    assert _hashlib.sha256(b"".join(pdf.streaming_content)).hexdigest() == notice.attachment_sha256
