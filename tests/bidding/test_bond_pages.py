@@ -176,8 +176,8 @@ def test_lot_bond_page_query_count(login, bond_supplier, verified_bond, django_a
     url = reverse("bidding:bond_lot", args=[verified_bond.lot_id])
     client.get(url)
     # session user + membership, lot (project, purchaser, agency), published documents, bond,
-    # unread count, memberships
-    with django_assert_num_queries(7):
+    # unread count (memberships come with the session user now)
+    with django_assert_num_queries(6):
         client.get(url)
 
 
