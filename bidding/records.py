@@ -108,6 +108,23 @@ def publish_opening_record(lot: Lot, opening: Opening, bids: list[Bid], *, neede
     return notice
 
 
+def receipt_files(bid: Bid, receipt: dict) -> list[dict]:
+    """The receipt's files with the names the tender documents give them (the receipt itself
+    carries only the stable keys)."""
+    names = {}
+    document = bid.lot.project.tender_documents.filter(status="published").order_by("-version").first()
+    for item in (document.response_documents if document else None) or []:
+        names[item["key"]] = (item["name_zh"], item["name_en"])
+    return [
+        {
+            **f,
+            "name_zh": names.get(f["document"], (f["document"], ""))[0],
+            "name_en": names.get(f["document"], ("", f["document"]))[1],
+        }
+        for f in receipt["files"]
+    ]
+
+
 def render_receipt(bid: Bid, receipt: dict) -> bytes:
     project = bid.lot.project
     context = {
@@ -120,6 +137,7 @@ def render_receipt(bid: Bid, receipt: dict) -> bytes:
         "received_at": chinese_date(bid.received_at),
         "withdrawn_at": chinese_date(bid.withdrawn_at) if bid.withdrawn_at else "",
         "received_at_iso": receipt["received_at"],
+        "files": receipt_files(bid, receipt),
         "deadline": chinese_date(project.bid_deadline),
     }
     return write_pdf(render_to_string("bidding/pdf/receipt.html", context))

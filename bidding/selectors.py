@@ -150,3 +150,24 @@ def bids_of(supplier: Organisation) -> list[Bid]:
     return list(
         Bid.objects.filter(supplier=supplier).select_related("lot__project").order_by("-created_at")[:200]
     )
+
+
+def own_receipt(user: User, public_id) -> Bid:
+    """A submitted (or withdrawn, or opened) bid of the user's supplier organisation, for its
+    receipt. Anyone else — another supplier, an officer, an administrator — gets the same 404 as
+    for a missing bid, and the refused read is audited (DESIGN §6)."""
+    from .exceptions import NotEligibleToBid
+    from .services import supplier_of
+
+    try:
+        bid = own_bid(user, public_id, supplier_of(user))
+        if bid.status == Bid.Status.DRAFT:
+            raise BidNotFound()
+    except (NotEligibleToBid, BidNotFound):
+        try:
+            target = Bid.objects.filter(public_id=uuid.UUID(str(public_id))).first()
+        except ValueError:
+            target = None
+        refuse_sealed_read(user, what="receipt", target=target)
+        raise BidNotFound() from None
+    return bid

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from common.exceptions import DomainError
 
 from . import policies, records, selectors, services
-from .exceptions import BidNotFound, NotEligibleToBid
+from .exceptions import BidNotFound
 from .models import Bid, BidFile, Opening
 
 
@@ -167,18 +167,7 @@ def bid_withdraw(request: HttpRequest, public_id) -> HttpResponse:
 
 
 def _receipt(request: HttpRequest, public_id) -> tuple[Bid, dict]:
-    """The user's own receipt; anyone else (another supplier, an officer, an administrator) gets
-    the same 404 as for a missing bid, and the refused read is audited (DESIGN §6)."""
-    try:
-        supplier = services.supplier_of(request.user)
-        bid = selectors.own_bid(request.user, public_id, supplier)
-        if bid.status == Bid.Status.DRAFT:
-            raise BidNotFound()
-    except (NotEligibleToBid, BidNotFound):
-        selectors.refuse_sealed_read(
-            request.user, what="receipt", target=Bid.objects.filter(public_id=public_id).first()
-        )
-        raise BidNotFound() from None
+    bid = selectors.own_receipt(request.user, public_id)
     return bid, services.receipt_of(bid, [f for f in bid.files.all() if f.status == BidFile.Status.COMPLETE])
 
 
@@ -192,6 +181,7 @@ def receipt_page(request: HttpRequest, public_id) -> HttpResponse:
         {
             "bid": bid,
             "receipt": receipt,
+            "files": records.receipt_files(bid, receipt),
             "lot": bid.lot,
             "project": bid.lot.project,
             "can_withdraw": bid.status == Bid.Status.SUBMITTED

@@ -64,11 +64,7 @@ def _submit_bid(request: Request, lot_id: int) -> Response:
         ip_address=django_request.META.get("REMOTE_ADDR"),
         user_agent=django_request.META.get("HTTP_USER_AGENT", ""),
     )
-    bid = (
-        Bid.objects.select_related("lot__project", "replaces")
-        .prefetch_related("files")
-        .get(pk=bid.pk)
-    )
+    bid = Bid.objects.select_related("lot__project", "replaces").prefetch_related("files").get(pk=bid.pk)
     return Response(ReceiptSerializer(_receipt(bid)).data, status=status.HTTP_201_CREATED)
 
 

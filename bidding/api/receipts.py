@@ -80,10 +80,7 @@ def receipt_list(request: Request) -> Response:
 @extend_schema(responses={200: ReceiptSerializer, 404: OpenApiResponse(description="No such bid of yours.")})
 @api_view(["GET"])
 def receipt_detail(request: Request, public_id) -> Response:
-    supplier = services.supplier_of(request.user)
-    bid = selectors.own_bid(request.user, public_id, supplier)
-    if bid.status == Bid.Status.DRAFT:
-        raise BidNotFound()
+    bid = selectors.own_receipt(request.user, public_id)
     return Response(ReceiptSerializer(_receipt(bid)).data)
 
 

@@ -26,6 +26,10 @@ def test_a_supplier_lists_its_own_receipts_and_not_others(client, lot, supplier_
         == own.audit_sequence
     )
     assert client.get(f"/api/v1/bidding/receipts/{other.public_id}/").status_code == 404
+    from audit.models import AuditEvent
+
+    refused = AuditEvent.objects.filter(action="bidding.sealed_read_refused").latest()
+    assert refused.object_id == str(other.pk) and refused.actor_id == mine.pk
 
 
 def test_the_opening_record_is_public_only_after_opening(client, lot, supplier_factory, officer, approvers):
