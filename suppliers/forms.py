@@ -157,9 +157,11 @@ class EditForm(DetailsForm):
 
 
 class QualificationForm(forms.Form):
+    # The blank choice keeps an untouched row of the formset empty (not "changed"), so a
+    # registration without licences can be sent.
     kind = forms.ChoiceField(
         label=_("Licence or certificate"),
-        choices=QualificationKind.choices,
+        choices=[("", "—")] + list(QualificationKind.choices),
         widget=forms.Select(attrs=_SELECT),
     )
     number = forms.CharField(

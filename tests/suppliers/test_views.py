@@ -140,6 +140,8 @@ def test_registration_page_is_public_and_registers(client, db):
             "qualifications-0-issued_on": row["issued_on"].isoformat(),
             "qualifications-0-expires_on": row["expires_on"].isoformat(),
             "qualifications-0-document": row["document"],
+            # The second row left untouched, as a browser sends it: the blank licence kind.
+            "qualifications-1-kind": "",
         }
     )
     response = client.post(reverse("suppliers:register"), form)
