@@ -150,14 +150,19 @@ def _open_lot_for_bids(lot_id, *, lock: bool) -> Lot:
 
 
 def _lot_key(lot: Lot) -> LotKey:
-    """The lot's key pair, made on the first bid (the lot row is locked by the caller)."""
+    """The lot's key pair, made by the first bid. No lock on the lot row: bids only reference it
+    (a key-share lock), and a row lock there queued them behind each other and, with the audit
+    chain's lock, deadlocked a burst. Two first bids racing insert once (the unique lot); the
+    later one waits for the earlier's transaction and then reads its key."""
     key = LotKey.objects.filter(lot=lot).first()
     if key is None:
         kek = sealing.key_encryption_key()
         public, wrapped = sealing.new_lot_key(lot.pk, kek)
-        key = LotKey.objects.create(
-            lot=lot, public_key=public, wrapped_private_key=wrapped, kek_id=sealing.key_id(kek)
+        LotKey.objects.bulk_create(
+            [LotKey(lot=lot, public_key=public, wrapped_private_key=wrapped, kek_id=sealing.key_id(kek))],
+            ignore_conflicts=True,
         )
+        key = LotKey.objects.get(lot=lot)
     return key
 
 
@@ -169,7 +174,7 @@ def start_bid(lot_id, *, actor: User) -> Bid:
     """The supplier's draft bid for the lot (made once: a second click returns the same draft).
     Its fresh data key is sealed to the lot's public key at once."""
     supplier = supplier_of(actor)
-    lot = _open_lot_for_bids(lot_id, lock=True)
+    lot = _open_lot_for_bids(lot_id, lock=False)
     if lot.project.bid_deadline <= _db_now():
         raise LateBid(_deadline_message(lot.project.bid_deadline), code="late_bid")
     document = current_document(lot.project)
@@ -182,15 +187,19 @@ def start_bid(lot_id, *, actor: User) -> Bid:
     data_key = sealing.new_data_key()
     kek = sealing.key_encryption_key()
     active = Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.SUBMITTED).first()
-    bid = Bid.objects.create(
-        public_id=public_id,
-        lot=lot,
-        supplier=supplier,
-        prepared_by=actor,
-        sealed_key=sealing.seal_to_lot(key.public_key, data_key, sealing.bid_key_aad(public_id)),
-        draft_key=sealing.wrap(kek, data_key, sealing.draft_key_aad(public_id)),
-        replaces=active,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two clicks at once make one draft
+            bid = Bid.objects.create(
+                public_id=public_id,
+                lot=lot,
+                supplier=supplier,
+                prepared_by=actor,
+                sealed_key=sealing.seal_to_lot(key.public_key, data_key, sealing.bid_key_aad(public_id)),
+                draft_key=sealing.wrap(kek, data_key, sealing.draft_key_aad(public_id)),
+                replaces=active,
+            )
+    except IntegrityError:
+        return Bid.objects.get(lot=lot, supplier=supplier, status=Bid.Status.DRAFT)
     audit.record_event(
         "bidding.bid_started",
         actor=actor,
@@ -731,9 +740,7 @@ def submit_sealed_bid(
             _("A bid for this lot is being prepared on the bid page: finish it there."),
             code="draft_exists",
         )
-    key = LotKey.objects.filter(lot=lot).first()
-    if key is None:
-        key = _lot_key(Lot.objects.select_for_update(of=("self",)).get(pk=lot.pk))
+    key = _lot_key(lot)
     public_id = uuid.uuid4()
     data_key = sealing.new_data_key()
     active = (
