@@ -1,9 +1,18 @@
 from django.http import Http404
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .exceptions import DomainError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """A refused request, as exception_handler answers it: a stable code and a translated message
+    (invalid input adds its fields' messages beside them, e.g. {"code": "invalid", "comment": [...]}).
+    One class for every app's API: the OpenAPI schema has one "Error" component."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField(required=False)
 
 
 def exception_handler(exc, context):

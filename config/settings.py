@@ -389,6 +389,8 @@ SPECTACULAR_SETTINGS = {
     # Several models have a "status" field with different choices: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "procurement.models.Project.Status",
+        "ProcurementMethodEnum": "procurement.models.Method",
+        "MethodAfterFailureEnum": "procurement.models.METHOD_AFTER_FAILURE_CHOICES",
         "LotStatusEnum": "procurement.models.Lot.Status",
         "TenderDocumentStatusEnum": "procurement.models.TenderDocument.Status",
         "RegulatorApprovalStatusEnum": "procurement.models.RegulatorApproval.Status",

@@ -41,6 +41,7 @@ METHODS_AFTER_FAILURE = (
     Method.INQUIRY,
     Method.SINGLE_SOURCE,
 )
+METHOD_AFTER_FAILURE_CHOICES = [(method.value, method.label) for method in METHODS_AFTER_FAILURE]
 
 
 class QualificationKind(models.TextChoices):

@@ -20,10 +20,14 @@ def _redis_database(url: str, number: int) -> str:
 # database, so that two runs can share a server.
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
-os.environ.setdefault(
-    "CACHE_REDIS_URL",
-    _redis_database(os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15 - _WORKER),
+_cache_url = _redis_database(
+    os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15 - _WORKER
 )
+if "PYTEST_XDIST_WORKER" in os.environ:
+    # A worker inherits the controller's environment, where this module already ran: set, not default.
+    os.environ["CACHE_REDIS_URL"] = _cache_url
+else:
+    os.environ.setdefault("CACHE_REDIS_URL", _cache_url)
 os.environ.setdefault("DATABASE_TEST_NAME", f"test_sunlight_{os.getpid()}")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("XDG_RUNTIME_DIR", str(ROOT / "var" / "run"))

@@ -2,8 +2,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.api import ErrorSerializer  # noqa: F401 (re-exported for the app's API views)
+
 from ..models import (
-    METHODS_AFTER_FAILURE,
+    METHOD_AFTER_FAILURE_CHOICES,
     ApprovalDecision,
     Entrustment,
     Lot,
@@ -14,14 +16,6 @@ from ..models import (
 )
 
 # --- Answers --------------------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refused request: a stable code and a translated message (invalid input adds its fields'
-    messages beside them, e.g. {"code": "invalid", "comment": ["Not a valid string."]})."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField(required=False)
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -274,7 +268,7 @@ class DecideRequestSerializer(serializers.Serializer):
 
 class MethodChangeRequestSerializer(serializers.Serializer):
     method = serializers.ChoiceField(
-        choices=[(m.value, m.label) for m in METHODS_AFTER_FAILURE],
+        choices=METHOD_AFTER_FAILURE_CHOICES,
         help_text="The method asked for the failed lot.",
     )
     justification = serializers.CharField(

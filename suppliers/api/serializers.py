@@ -1,13 +1,8 @@
 from rest_framework import serializers
 
+from common.api import ErrorSerializer  # noqa: F401 (re-exported for the app's API views)
+
 from ..models import Qualification, SupplierProfile
-
-
-class ErrorSerializer(serializers.Serializer):
-    """A refused request: a stable code and a translated message."""
-
-    code = serializers.CharField()
-    detail = serializers.CharField(required=False)
 
 
 class QualificationSerializer(serializers.ModelSerializer):

@@ -1,3 +1,4 @@
+import base64
 import os
 import subprocess
 import sys
@@ -39,6 +40,7 @@ def test_deploy_check_passes_in_production_mode():
             "DJANGO_SECRET_KEY": "x7$k" + "Qz9!mP2@vL5#nR8^wT1&yB4*cF6(hJ3)dG0" * 2,
             "DJANGO_ALLOWED_HOSTS": "sunlight.example.cn",
             "AUDIT_SIGNING_KEY": _ed25519_pem(),
+            "SEALING_KEY": base64.b64encode(os.urandom(32)).decode(),
         }
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -63,6 +65,7 @@ def test_docker_compose_names_the_settings_production_requires():
         "DJANGO_SECRET_KEY",
         "DJANGO_ALLOWED_HOSTS",
         "AUDIT_SIGNING_KEY",
+        "SEALING_KEY",
         "DATABASE_URL",
         "REDIS_URL",
         "EMAIL_URL",
