@@ -32,3 +32,15 @@ def _media_root(settings, tmp_path):
 def _fast_password_hasher(settings):
     """Demo data hashes dozens of passwords; tests do not need PBKDF2's cost (production keeps it)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """A transactional database with the migrations' seed rows put back (an earlier transactional
+    test's flush empties them): the rulebook and the credit catalogue. Use it instead of
+    serialized_rollback, whose reload collides with the content types a flush re-creates."""
+    from credit.catalogue import seed_credit_rules
+    from rulebook.services import seed_default_rules
+
+    seed_default_rules(record=False)
+    seed_credit_rules()

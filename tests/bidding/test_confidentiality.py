@@ -33,7 +33,7 @@ from bidding.models import Bid, BidFile
 from procurement.models import Notice
 from tests.bidding.helpers import lodge_bond, pass_deadline, pdf_bytes, upload, verified
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_transactional_db")]
 
 PRICE = "987654.32"
 NEEDLES_OF_PRICE = ("987654.32", "987,654.32")

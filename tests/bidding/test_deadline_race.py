@@ -18,7 +18,7 @@ from bidding.models import Bid
 from procurement.models import Project
 from tests.bidding.helpers import pdf_bytes
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_transactional_db")]
 
 BIDS = 200
 PROCESSES = 10
@@ -95,7 +95,11 @@ def test_a_burst_around_the_deadline_accepts_only_bids_received_by_it(tendering_
     assert [o for o in outcomes if o[3] >= 500] == []
     accepted = {o[0]: o for o in outcomes if o[3] == 201}
     refused = {o[0]: o for o in outcomes if o[3] != 201}
-    assert accepted and refused, (len(accepted), len(refused), sorted(refused.values(), key=lambda o: o[1])[:2])
+    assert accepted and refused, (
+        len(accepted),
+        len(refused),
+        sorted(refused.values(), key=lambda o: o[1])[:2],
+    )
     assert {o[3] for o in refused.values()} == {409}
     assert all(b'"late_bid"' in o[4] for o in refused.values())
     submitted = list(Bid.objects.filter(lot=lot, status=Bid.Status.SUBMITTED).select_related("prepared_by"))

@@ -61,7 +61,8 @@ def test_the_sweep_leaves_a_lot_opened_by_officers_alone(lot, suppliers):
     assert not Bid.objects.filter(lot=lot, status=Bid.Status.OPENED).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_transactional_db")
 def test_the_real_worker_opens_a_due_lot(celery_worker, tendering_project, supplier_factory):
     lot = tendering_project.lots.order_by("number").first()
     _automatic(tendering_project)
