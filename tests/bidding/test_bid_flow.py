@@ -10,6 +10,7 @@ from audit.models import AuditEvent
 from bidding import services
 from bidding.exceptions import LateBid, NotEligibleToBid, OpeningRefused
 from bidding.models import Bid, BidFile, Opening
+from common.exceptions import InvalidInput
 from procurement.models import Lot, Notice
 from tests.bidding.helpers import pass_deadline, pdf_bytes, prepare_bid, verified
 
@@ -173,7 +174,7 @@ def test_a_large_file_is_sealed_segment_by_segment_and_resumes_after_a_drop(lot,
         name="t.pdf",
         size=len(content),
     )
-    with pytest.raises(Exception) as dropped:
+    with pytest.raises(InvalidInput) as dropped:
         services.receive_file_data(
             key, actor=suppliers[0], offset=0, stream=Dropping(content, 64 * 1024 * 3 + 10)
         )
@@ -206,7 +207,7 @@ def test_a_resumed_upload_of_a_changed_file_is_refused_and_discarded(lot, suppli
         name="t.pdf",
         size=len(content),
     )
-    with pytest.raises(Exception):
+    with pytest.raises(InvalidInput):  # the body ended early: upload_incomplete
         services.receive_file_data(
             key, actor=suppliers[0], offset=0, stream=io.BytesIO(content[: 64 * 1024 * 2])
         )
