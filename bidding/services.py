@@ -330,39 +330,47 @@ def _store_segment(bid_file: BidFile, data_key: bytes, index: int, plaintext: by
 
 
 class _Sealer:
-    """Hashes, encrypts and stores a file's segments. For a file of several segments this runs in a
-    helper thread while the request thread reads the next segment from the network (hashlib and
-    AES-GCM release the GIL on large buffers): at most one segment waits, so two are in memory."""
+    """Hashes, encrypts and stores a file's segments. For a file of several segments these are two
+    helper threads — one hashing, one encrypting and storing — while the request thread reads the
+    next segment from the network: hashlib, AES-GCM and file writes release the GIL on large
+    buffers, so the three overlap and the slowest (SHA-256) sets the pace."""
+
+    DEPTH = 3  # segments in flight at most (a few MiB of memory, whatever the file's size)
 
     def __init__(self, bid_file: BidFile, data_key: bytes, digest, *, threaded: bool):
         self.bid_file = bid_file
         self.data_key = data_key
         self.digest = digest
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sealer") if threaded else None
-        self._pending = None
+        self._hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hasher") if threaded else None
+        self._sealer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sealer") if threaded else None
+        self._pending: list = []
 
-    def _seal(self, index: int, plaintext: bytes) -> None:
-        self.digest.update(plaintext)
+    def _store(self, index: int, plaintext: bytes) -> None:
         _store_segment(self.bid_file, self.data_key, index, plaintext)
 
     def put(self, index: int, plaintext: bytes) -> None:
-        if self._pool is None:
-            self._seal(index, plaintext)
+        if self._hasher is None:
+            self.digest.update(plaintext)
+            self._store(index, plaintext)
             return
-        self.wait()
-        self._pending = self._pool.submit(self._seal, index, plaintext)
+        while len(self._pending) >= 2 * self.DEPTH:  # the oldest segment's two stages
+            self._pending.pop(0).result()
+        # One worker per stage keeps the order: the digest sees the segments in sequence.
+        self._pending.append(self._hasher.submit(self.digest.update, plaintext))
+        self._pending.append(self._sealer.submit(self._store, index, plaintext))
 
     def wait(self) -> None:
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            pending.result()  # a storage error surfaces here, in the request thread
+        pending, self._pending = self._pending, []
+        for future in pending:
+            future.result()  # a storage error surfaces here, in the request thread
 
     def close(self) -> None:
         try:
             self.wait()
         finally:
-            if self._pool is not None:
-                self._pool.shutdown()
+            for pool in (self._hasher, self._sealer):
+                if pool is not None:
+                    pool.shutdown()
 
 
 @dataclass
