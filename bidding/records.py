@@ -29,8 +29,15 @@ BOND_STATES_ZH = {
 }
 
 
+def _document_names(lot: Lot) -> dict[str, tuple[str, str]]:
+    document = lot.project.tender_documents.filter(status="published").order_by("-version").first()
+    items = (document.response_documents if document else None) or []
+    return {item["key"]: (item["name_zh"], item["name_en"]) for item in items}
+
+
 def opening_rows(lot: Lot, bids: list[Bid]) -> list[dict]:
     bonds = {bond.supplier_id: bond for bond in Bond.objects.filter(lot=lot)}
+    names = _document_names(lot)
     rows = []
     for bid in sorted(bids, key=lambda b: (b.received_at, b.pk)):
         bond = bonds.get(bid.supplier_id)
@@ -46,6 +53,8 @@ def opening_rows(lot: Lot, bids: list[Bid]) -> list[dict]:
                 "files": [
                     {
                         "document": f.document_key,
+                        "document_zh": names.get(f.document_key, (f.document_key, ""))[0],
+                        "document_en": names.get(f.document_key, ("", f.document_key))[1],
                         "name": f.name,
                         "sha256": f.opened_sha256 or f.sha256,
                         "receipt_sha256": f.sha256,
