@@ -102,8 +102,17 @@ def _api_list_paths(client: Client) -> list[str]:
     return sorted(p for p, ops in paths.items() if "{" not in p and "get" in ops)
 
 
+def _pg_dump_binary() -> str:
+    """The pg_dump of the embedded server's own PostgreSQL (16), which also dumps an older server
+    such as the machine's; Debian's pg_dump 15 refuses the embedded 16."""
+    import pgserver
+
+    bundled = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pg_dump"
+    return str(bundled) if bundled.exists() else (shutil.which("pg_dump") or "/usr/bin/pg_dump")
+
+
 def _pg_dump() -> bytes:
-    binary = shutil.which("pg_dump") or "/usr/bin/pg_dump"
+    binary = _pg_dump_binary()
     db = connection.settings_dict
     command = [binary, "--data-only", "-U", db["USER"] or "postgres", "-d", db["NAME"]]
     if db.get("HOST"):
