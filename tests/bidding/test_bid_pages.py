@@ -76,7 +76,7 @@ def test_the_receipt_page_and_json_in_both_languages(login, bids, suppliers, lan
 def test_the_receipt_pdf_shows_the_bid_id_and_the_hashes(login, bids, suppliers, tmp_path):
     tool = shutil.which("pdftotext")
     if tool is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+        pytest.fail("pdftotext is missing: install poppler-utils")
     bid = bids[0]
     response = login(suppliers[0]).get(f"/bidding/bids/{bid.public_id}/receipt.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

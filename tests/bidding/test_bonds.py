@@ -315,11 +315,20 @@ def test_the_contract_signing_makes_the_winners_bond_refundable(verified_bond, b
     assert reload(bond).refund_reason == "contract_signed"
 
 
-def test_refund_days_crossing_into_a_declared_year(
-    verified_bond, bond_lot, bond_supplier, declared_next_year
-):
-    if declared_next_year != 2027:
-        pytest.skip("dated for the turn of 2026")
+def test_refund_days_crossing_into_a_declared_year(verified_bond, bond_lot, bond_supplier, make_member):
+    from accounts.models import Role
+    from rulebook import calendar
+    from rulebook.services import declare_calendar_year
+
+    if not calendar.is_covered(datetime.date(2027, 1, 1)):  # chinesecalendar 1.11 ends with 2026
+        declare_calendar_year(
+            2027,
+            days_off=[datetime.date(2027, 1, 1)],
+            working_days=[],
+            reason_zh="测试：按周末排定",
+            reason_en="Test: weekends only",
+            actor=make_member(Role.OPERATOR),
+        )
     (bond,) = bonds.make_refundable(
         bond_lot.pk,
         winner_supplier_id=org(bond_supplier).pk,
