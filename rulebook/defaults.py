@@ -982,3 +982,24 @@ DEFAULT_RULES += [
         note="Counted from the day the contract is signed.",
     ),
 ]
+
+
+# --- Suppliers (suppliers app) -------------------------------------------------------------------
+DEFAULT_RULES += [
+    _rule(
+        "supplier.qualification_warning_days",
+        "资质证书到期提醒提前期",
+        "Warning before a licence expires",
+        "30",
+        "days",
+        basis=(
+            "《中华人民共和国政府采购法》第二十二条（供应商参加政府采购活动应当具备的条件，包括法律、行政法规规定的"
+            "其他条件）。到期前提醒的天数为平台默认值，由本级财政部门设定。",
+            "Government Procurement Law, Article 22 (the conditions a supplier must meet, including those of "
+            "other laws and regulations). The days of warning before a licence expires are the platform's "
+            "default, for the finance bureau to set.",
+        ),
+        since=datetime.date(2003, 1, 1),
+        note="Days before the expiry date on which the supplier's representatives are warned, once.",
+    ),
+]

@@ -13,9 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from common.models import TimeStampedModel
 from procurement.models import QualificationKind
 
-# Days before a qualification expires that its supplier is warned.
-EXPIRY_WARNING_DAYS = 30
-
 
 class SupplierProfile(TimeStampedModel):
     """An organisation's registration as a supplier: the details a purchaser relies on, reviewed by

@@ -25,6 +25,7 @@ from audit.services import record_event
 from common.uploads import UploadRejected, check_upload
 from procurement import selectors as procurement_selectors
 from procurement.models import Category, Notice, QualificationKind
+from rulebook.selectors import rule_int
 
 from . import policies, selectors
 from .exceptions import (
@@ -37,7 +38,6 @@ from .exceptions import (
     NotSupplierRepresentative,
 )
 from .models import (
-    EXPIRY_WARNING_DAYS,
     DocumentDownload,
     NoticeAlert,
     Qualification,
@@ -622,8 +622,10 @@ def _expiry_subject(qualification: Qualification, template):
 @transaction.atomic
 def warn_expiring_qualifications(on=None) -> int:
     """Warn the representatives of each supplier whose valid qualification expires within
-    EXPIRY_WARNING_DAYS (once per qualification). Safe to run twice. Returns the number warned."""
+    the rulebook's supplier.qualification_warning_days (once per qualification). Safe to run twice.
+    Returns the number warned."""
     day = _today(on)
+    warning_days = rule_int("supplier.qualification_warning_days", on=day)
     due = list(
         Qualification.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("supplier")
@@ -631,7 +633,7 @@ def warn_expiring_qualifications(on=None) -> int:
             status=Qualification.Status.VALID,
             warned_on__isnull=True,
             expires_on__gt=day,
-            expires_on__lte=day + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            expires_on__lte=day + datetime.timedelta(days=warning_days),
         )
         .order_by("pk")
     )

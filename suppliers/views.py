@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,7 +22,7 @@ from .forms import (
     ReviewFilterForm,
     ReviewForm,
 )
-from .models import EXPIRY_WARNING_DAYS, SupplierProfile
+from .models import SupplierProfile
 
 PAGE_SIZE = 50
 # The registration form's fields by section (categories are drawn as checkboxes of their own).
@@ -114,13 +113,13 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 def _profile_page(request, profile: SupplierProfile, *, edit_form=None, qualification_form=None, status=200):
-    today = timezone.localdate()
     editable = policies.can_edit_registration(request.user, profile)
     if editable and edit_form is None:
         initial = {field: getattr(profile, field) for field in services.DETAIL_FIELDS}
         edit_form = EditForm(initial=initial)
     qualifications = [
-        (q, q.status == q.Status.VALID and (q.expires_on - today).days <= EXPIRY_WARNING_DAYS)
+        # Expiring soon: the supplier was warned (the daily job, by the rulebook's warning days).
+        (q, q.status == q.Status.VALID and q.warned_on is not None)
         for q in profile.qualifications.all()
     ]
     context = {
