@@ -14,8 +14,9 @@ def _clear_cache():
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
-    """A real Celery worker thread on the in-memory broker (eager mode would hide ETAs and locks)."""
+def celery_worker(seeded_transactional_db):
+    """A real Celery worker thread on the in-memory broker (eager mode would hide ETAs and locks),
+    on a transactional database with the rulebook's seed rows (tasks read the rules)."""
     celery_app.conf.update(broker_url="memory://", task_always_eager=False)
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
