@@ -371,3 +371,28 @@ BID_TRANSITIONS: dict[str, frozenset[str]] = {
 
 def can_transition_bid(current: str, target: str) -> bool:
     return target in BID_TRANSITIONS.get(current, frozenset())
+
+
+# The evaluation, award, challenge and negotiation models live with their sub-domains.
+from .award.models import AWARD_TRANSITIONS, Award, AwardLetter  # noqa: E402, F401
+from .challenges.models import (  # noqa: E402, F401
+    CHALLENGE_TRANSITIONS,
+    COMPLAINT_TRANSITIONS,
+    Challenge,
+    Complaint,
+)
+from .evaluation.models import (  # noqa: E402, F401
+    EVALUATION_TRANSITIONS,
+    BidAssessment,
+    Evaluation,
+    EvaluationFlag,
+    QualificationMark,
+    Score,
+    ScoreSheet,
+)
+from .negotiation.models import (  # noqa: E402, F401
+    FinalQuotation,
+    FinalQuotationRound,
+    NegotiationMessage,
+    RequirementRevision,
+)

@@ -212,6 +212,10 @@ class Lot(TimeStampedModel):
         OPEN_FOR_BIDS = "open_for_bids", _("Open for bids")
         CLOSED = "closed", _("Bidding closed, awaiting opening")
         OPENED = "opened", _("Bids opened")
+        EVALUATING = "evaluating", _("Under evaluation")
+        CANDIDATES_PUBLISHED = "candidates_published", _("Candidates recommended")
+        AWARDED = "awarded", _("Awarded")
+        CONTRACTING = "contracting", _("Contracting")
         FAILED = "failed", _("Failed (too few valid bids)")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -290,7 +294,20 @@ LOT_TRANSITIONS: dict[str, frozenset[str]] = {
     Lot.Status.PREPARING: frozenset({Lot.Status.OPEN_FOR_BIDS, Lot.Status.CANCELLED}),
     Lot.Status.OPEN_FOR_BIDS: frozenset({Lot.Status.CLOSED, Lot.Status.CANCELLED}),
     Lot.Status.CLOSED: frozenset({Lot.Status.OPENED, Lot.Status.FAILED, Lot.Status.CANCELLED}),
-    Lot.Status.OPENED: frozenset({Lot.Status.FAILED, Lot.Status.CANCELLED}),
+    Lot.Status.OPENED: frozenset({Lot.Status.EVALUATING, Lot.Status.FAILED, Lot.Status.CANCELLED}),
+    # Evaluation (bidding.evaluation): the panel is drawn, the report signed; too few qualified
+    # bids fail the lot.
+    Lot.Status.EVALUATING: frozenset(
+        {Lot.Status.CANDIDATES_PUBLISHED, Lot.Status.FAILED, Lot.Status.CANCELLED}
+    ),
+    # Award (bidding.award): the purchaser confirms; a complaint upheld sends the lot back to
+    # evaluation or fails it for a new procurement (bidding.challenges).
+    Lot.Status.CANDIDATES_PUBLISHED: frozenset(
+        {Lot.Status.AWARDED, Lot.Status.EVALUATING, Lot.Status.FAILED, Lot.Status.CANCELLED}
+    ),
+    Lot.Status.AWARDED: frozenset({Lot.Status.CONTRACTING, Lot.Status.EVALUATING, Lot.Status.FAILED}),
+    # Contracts (issue 7) move it on from here.
+    Lot.Status.CONTRACTING: frozenset({Lot.Status.EVALUATING, Lot.Status.FAILED}),
     Lot.Status.FAILED: frozenset(),
     Lot.Status.CANCELLED: frozenset(),
 }
@@ -566,6 +583,8 @@ class Notice(TimeStampedModel):
         TERMINATION = "termination", _("Termination notice")
         OPENING_RECORD = "opening_record", _("Bid opening record")
         FAILED = "failed", _("Failed procurement notice")
+        RESULT = "result", _("Result notice")
+        COMPLAINT_DECISION = "complaint", _("Complaint decision")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="notices"

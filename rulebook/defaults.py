@@ -1003,3 +1003,133 @@ DEFAULT_RULES += [
         note="Days before the expiry date on which the supplier's representatives are warned, once.",
     ),
 ]
+
+# --- Experts, evaluation, award and complaints (experts app, bidding.evaluation/award/challenges) --
+_CAIKU_2016_198 = (
+    "《政府采购评审专家管理办法》（财库〔2016〕198号）",
+    "Measures for the Management of Government Procurement Evaluation Experts (Caiku [2016] No. 198)",
+)
+_CAIKU_2016_198_DATE = datetime.date(2017, 1, 1)
+_PLATFORM_DEFAULT_ZH = "本值为平台默认值，由本级财政部门按其办法设定。"
+_PLATFORM_DEFAULT_EN = (
+    "This value is the platform's default, for the finance bureau to set under its own measures."
+)
+
+DEFAULT_RULES += [
+    _rule(
+        "panel.min_size_non_tender",
+        "竞争性谈判、询价、竞争性磋商小组最少人数",
+        "Smallest panel for negotiation, consultation and inquiry",
+        "3",
+        "count",
+        basis=(
+            f"{_GPL[0]}第三十八条、第四十条规定，谈判小组、询价小组由采购人的代表和有关专家共三人以上的单数组成。",
+            f"{_GPL[1]}, Articles 38 and 40: negotiation and inquiry panels have three or more members in "
+            "an odd number.",
+        ),
+        since=_GPL_DATE,
+        note="From the public-tender threshold these panels follow panel.min_size (MOF Order 74).",
+    ),
+    _rule(
+        "panel.reserves",
+        "抽取备选专家人数",
+        "Reserve experts drawn with a panel",
+        "3",
+        "count",
+        basis=(
+            f"{_CAIKU_2016_198[0]}第十五条（采购人或者采购代理机构应当从省级以上人民政府财政部门设立的评审专家库中随机抽取"
+            f"评审专家；评审专家库中相关专家数量不能保证随机抽取需要的，可以推荐符合条件的人员）。{_PLATFORM_DEFAULT_ZH}",
+            f"{_CAIKU_2016_198[1]}, Article 15 (experts are drawn at random from the pool of a provincial "
+            "or higher "
+            f"finance department). {_PLATFORM_DEFAULT_EN}",
+        ),
+        since=_CAIKU_2016_198_DATE,
+        note=(
+            "Reserves are called in draw order when a drawn expert declines, does not answer or "
+            "declares a conflict."
+        ),
+    ),
+    _rule(
+        "panel.answer_hours",
+        "被抽取专家答复时限（小时）",
+        "Hours an invited expert has to answer",
+        "12",
+        "count",
+        basis=(
+            f"{_CAIKU_2016_198[0]}第十九条（评审专家应当在评审活动开始前按时到场，因故不能参加的应当及时告知）。"
+            f"{_PLATFORM_DEFAULT_ZH}",
+            f"{_CAIKU_2016_198[1]}, Article 19 (an expert who cannot attend says so in time). "
+            f"{_PLATFORM_DEFAULT_EN}",
+        ),
+        since=_CAIKU_2016_198_DATE,
+        note="A count of hours; no answer by then calls the next reserve.",
+    ),
+    _rule(
+        "evaluation.deviation_percent",
+        "评分偏离中位数须说明理由的幅度",
+        "Deviation from the panel's median that needs a written reason",
+        "30",
+        "percent",
+        basis=(
+            f"{_ORDER_87[0]}第六十二条（评标委员会成员对需要共同认定的事项存在争议的，应当按照少数服从多数的原则作出结论；"
+            "持不同意见的评标委员会成员应当在评标报告上签署不同意见及理由）。"
+            f"{_PLATFORM_DEFAULT_ZH}",
+            f"{_ORDER_87[1]}, Article 62 (a member who disagrees signs the report with their dissent and r"
+            "easons). "
+            f"{_PLATFORM_DEFAULT_EN}",
+        ),
+        since=_ORDER_87_DATE,
+        note=(
+            "A share of the criterion's points: a score further than this from the panel's median "
+            "needs a reason."
+        ),
+    ),
+    _rule(
+        "evaluation.abnormal_price_percent",
+        "异常低价认定幅度（低于其他报价平均值）",
+        "Abnormally low price: this far below the mean of the other prices",
+        "40",
+        "percent",
+        basis=(
+            f"{_ORDER_87[0]}第六十条规定，评标委员会认为投标人的报价明显低于其他通过符合性审查投标人的报价，有可能影响产品质量"
+            "或者不能诚信履约的，应当要求其在评标现场合理的时间内提供书面说明，必要时提交相关证明材料；投标人不能证明其报价"
+            f"合理性的，评标委员会应当将其作为无效投标处理。{_PLATFORM_DEFAULT_ZH}",
+            f"{_ORDER_87[1]}, Article 60: when a price is obviously lower than the other compliant bidders"
+            "' prices and may "
+            "affect quality or performance, the panel asks the bidder for a written explanation within a "
+            "reasonable time; "
+            "a bidder who cannot show the price is reasonable has its bid treated as invalid. "
+            f"{_PLATFORM_DEFAULT_EN}",
+        ),
+        since=_ORDER_87_DATE,
+    ),
+    _rule(
+        "evaluation.explanation_hours",
+        "异常低价书面说明时限（小时）",
+        "Hours a bidder has to explain an abnormally low price",
+        "24",
+        "count",
+        basis=(
+            f"{_ORDER_87[0]}第六十条（在评标现场合理的时间内提供书面说明）。{_PLATFORM_DEFAULT_ZH}",
+            f"{_ORDER_87[1]}, Article 60 (a written explanation within a reasonable time). "
+            f"{_PLATFORM_DEFAULT_EN}",
+        ),
+        since=_ORDER_87_DATE,
+        note="A count of hours.",
+    ),
+    _rule(
+        "complaint.max_suspension_days",
+        "投诉处理期间暂停采购活动最长期限",
+        "Longest suspension of a procurement during a complaint",
+        "30",
+        "days",
+        basis=(
+            f"{_GPL[0]}第五十七条规定，政府采购监督管理部门在处理投诉事项期间，可以视具体情况书面通知采购人暂停采购活动，"
+            "但暂停时间最长不得超过三十日。",
+            f"{_GPL[1]}, Article 57: while handling a complaint, the supervising department may notify the"
+            " purchaser "
+            "in writing to suspend the procurement, for at most thirty days.",
+        ),
+        since=_GPL_DATE,
+    ),
+]
