@@ -34,5 +34,19 @@ class BiddingConfig(AppConfig):
                 "bidding.sealed_read_refused": _("Refused attempt to read a sealed bid"),
             }
         )
+        # Panels, evaluation, award, challenges and negotiation: each sub-domain names its actions.
+        from .award.actions import LABELS as award_labels
+        from .challenges.actions import LABELS as challenge_labels
+        from .evaluation.actions import LABELS as evaluation_labels
+        from .negotiation.actions import LABELS as negotiation_labels
+        from .panels.actions import LABELS as panel_labels
+
+        for labels in (panel_labels, evaluation_labels, award_labels, challenge_labels, negotiation_labels):
+            register(labels)
         # Celery's autodiscovery imports bidding.tasks only: the bond sweep's task lives apart.
         from . import bond_tasks  # noqa: F401
+        from .award import tasks as award_tasks  # noqa: F401
+        from .challenges import tasks as challenge_tasks  # noqa: F401
+        from .evaluation import tasks as evaluation_tasks  # noqa: F401
+        from .negotiation import tasks as negotiation_tasks  # noqa: F401
+        from .panels import tasks as panel_tasks  # noqa: F401

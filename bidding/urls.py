@@ -19,4 +19,9 @@ urlpatterns = [
     path("lots/<int:lot_id>/opening/confirm/", views.opening_confirm, name="opening_confirm"),
     path("lots/<int:lot_id>/opening.pdf", views.opening_pdf, name="opening_pdf"),
     path("", include("bidding.bond_urls")),
+    path("", include("bidding.panels.urls")),
+    path("", include("bidding.evaluation.urls")),
+    path("", include("bidding.award.urls")),
+    path("", include("bidding.challenges.urls")),
+    path("", include("bidding.negotiation.urls")),
 ]

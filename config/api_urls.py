@@ -10,4 +10,5 @@ urlpatterns = [
     path("procurement/", include("procurement.api.urls")),
     path("bidding/", include("bidding.api.urls")),
     path("suppliers/", include("suppliers.api.urls")),
+    path("experts/", include("experts.api_urls")),
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("bidding/", include("bidding.urls")),
     path("notices/", include("procurement.notice_urls")),
     path("suppliers/", include("suppliers.urls")),
+    path("experts/", include("experts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),

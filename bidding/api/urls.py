@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import bids, receipts
 
@@ -7,4 +7,9 @@ urlpatterns = [
     path("receipts/<uuid:public_id>/", receipts.receipt_detail, name="api-bidding-receipt"),
     path("lots/<int:lot_id>/bids/", bids.submit_bid, name="api-bidding-submit"),
     path("lots/<int:lot_id>/opening/", receipts.opening_record, name="api-bidding-opening"),
+    path("", include("bidding.panels.api_urls")),
+    path("", include("bidding.evaluation.api_urls")),
+    path("", include("bidding.award.api_urls")),
+    path("", include("bidding.challenges.api_urls")),
+    path("", include("bidding.negotiation.api_urls")),
 ]

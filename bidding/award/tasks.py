@@ -1,0 +1,1 @@
+"""Celery entry points of bidding.award (imported by BiddingConfig.ready())."""

@@ -1,0 +1,1 @@
+"""Celery entry points of bidding.challenges (imported by BiddingConfig.ready())."""

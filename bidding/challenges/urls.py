@@ -1,0 +1,3 @@
+"""Pages of bidding.challenges (included in the bidding namespace by bidding/urls.py)."""
+
+urlpatterns: list = []

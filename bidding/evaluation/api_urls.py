@@ -1,0 +1,3 @@
+"""API of bidding.evaluation (included under /api/v1/bidding/ by bidding/api/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Celery entry points of bidding.evaluation (imported by BiddingConfig.ready())."""

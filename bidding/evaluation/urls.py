@@ -1,0 +1,3 @@
+"""Pages of bidding.evaluation (included in the bidding namespace by bidding/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Audit action labels of bidding.negotiation, registered by BiddingConfig.ready()."""
+
+from django.utils.translation import gettext_lazy as _  # noqa: F401
+
+LABELS: dict = {}

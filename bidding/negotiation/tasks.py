@@ -1,0 +1,1 @@
+"""Celery entry points of bidding.negotiation (imported by BiddingConfig.ready())."""

@@ -1,0 +1,1 @@
+"""Celery entry points of bidding.panels (imported by BiddingConfig.ready())."""

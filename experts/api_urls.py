@@ -1,0 +1,3 @@
+"""The expert pool's API (included under /api/v1/experts/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Public pages of the draw record and its replay (included in the experts namespace)."""
+
+urlpatterns: list = []
