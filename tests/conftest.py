@@ -4,7 +4,7 @@ from django.core.cache import cache
 
 from config.celery import app as celery_app
 
-pytest_plugins = ["tests.accounts.fixtures", "tests.suppliers.fixtures"]
+pytest_plugins = ["tests.accounts.fixtures", "tests.suppliers.fixtures", "tests.evaluation_fixtures"]
 
 
 @pytest.fixture(autouse=True)

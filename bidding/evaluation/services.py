@@ -13,12 +13,14 @@ from ..models import Bid, BidAssessment, Evaluation, ScoreSheet
 
 def pinned_document(lot) -> TenderDocument:
     """The version of the documents the lot's bids answered: the latest published (or since
-    superseded) version at the lot's bid deadline, never a later amendment or re-tender's."""
-    project = lot.project
+    superseded) version when its bids were opened (no amendment is published once bidding has
+    closed), never a later amendment or a re-tender's documents."""
+    opening = getattr(lot, "opening", None)
+    opened_at = opening.opened_at if opening is not None and opening.opened_at else timezone.now()
     return (
-        project.tender_documents.filter(
+        lot.project.tender_documents.filter(
             status__in=[TenderDocument.Status.PUBLISHED, TenderDocument.Status.SUPERSEDED],
-            published_at__lte=project.bid_deadline,
+            published_at__lte=opened_at,
         )
         .order_by("-version")
         .first()

@@ -1,0 +1,2 @@
+from tests.bidding.bond_fixtures import *  # noqa: F401,F403
+from tests.procurement.conftest import *  # noqa: F401,F403
