@@ -20,6 +20,7 @@ class Evaluation(TimeStampedModel):
     class Status(models.TextChoices):
         QUALIFICATION = "qualification", _("Qualification review")
         AWAITING_EXPLANATIONS = "awaiting_explanations", _("Awaiting explanations of abnormally low prices")
+        NEGOTIATING = "negotiating", _("Negotiating (final quotations)")
         SCORING = "scoring", _("Scoring")
         SIGNING = "signing", _("Signing the report")
         REPORTED = "reported", _("Report signed")
@@ -100,6 +101,7 @@ class Evaluation(TimeStampedModel):
 EVALUATION_TRANSITIONS: dict[str, frozenset[str]] = {
     Evaluation.Status.QUALIFICATION: frozenset(
         {
+            Evaluation.Status.NEGOTIATING,
             Evaluation.Status.SCORING,
             Evaluation.Status.AWAITING_EXPLANATIONS,
             Evaluation.Status.FAILED,
@@ -108,6 +110,16 @@ EVALUATION_TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     Evaluation.Status.AWAITING_EXPLANATIONS: frozenset(
         {Evaluation.Status.SCORING, Evaluation.Status.FAILED, Evaluation.Status.SUPERSEDED}
+    ),
+    # Negotiation and consultation (bidding.negotiation): after the final quotations are opened,
+    # consultation scores; negotiation ranks by the lowest final price.
+    Evaluation.Status.NEGOTIATING: frozenset(
+        {
+            Evaluation.Status.SCORING,
+            Evaluation.Status.SIGNING,
+            Evaluation.Status.FAILED,
+            Evaluation.Status.SUPERSEDED,
+        }
     ),
     Evaluation.Status.SCORING: frozenset({Evaluation.Status.SIGNING, Evaluation.Status.SUPERSEDED}),
     Evaluation.Status.SIGNING: frozenset({Evaluation.Status.REPORTED, Evaluation.Status.SUPERSEDED}),
