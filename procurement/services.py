@@ -1775,6 +1775,11 @@ NOTICE_TITLES = {
     Notice.Kind.TERMINATION: ("{purchaser}{title}终止公告", "Termination notice: {title} ({purchaser})"),
     Notice.Kind.OPENING_RECORD: ("{purchaser}{title}开标记录", "Bid opening record: {title} ({purchaser})"),
     Notice.Kind.FAILED: ("{purchaser}{title}流标公告", "Failed procurement notice: {title} ({purchaser})"),
+    Notice.Kind.RESULT: ("{purchaser}{title}结果公告", "Result notice: {title} ({purchaser})"),
+    Notice.Kind.COMPLAINT_DECISION: (
+        "{purchaser}{title}投诉处理决定公告",
+        "Complaint decision: {title} ({purchaser})",
+    ),
 }
 
 
