@@ -1,5 +1,21 @@
 """Audit action labels of the expert pool and the draw, registered by ExpertsConfig.ready()."""
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-LABELS: dict = {}
+LABELS: dict = {
+    # The pool (experts/services.py)
+    "experts.registered": _("Expert registered, awaiting review"),
+    "experts.registered_by_keeper": _("Expert registered into the pool by a regulator"),
+    "experts.profile_changed": _("Expert profile changed"),
+    "experts.profile_resubmitted": _("Rejected expert profile changed and resubmitted"),
+    "experts.declaration_added": _("Expert declaration added"),
+    "experts.declaration_changed": _("Expert declaration changed"),
+    "experts.declaration_removed": _("Expert declaration withdrawn"),
+    "experts.declarations_confirmed": _("Expert confirmed their declarations"),
+    "experts.unavailability_added": _("Expert unavailable period added"),
+    "experts.unavailability_removed": _("Expert unavailable period removed"),
+    "experts.approved": _("Expert admitted to the pool"),
+    "experts.rejected": _("Expert registration rejected"),
+    "experts.suspended": _("Expert suspended"),
+    "experts.reinstated": _("Expert reinstated"),
+}
