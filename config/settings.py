@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # Final quotations of negotiation and consultation: opened once past their deadline (idempotent).
+    "bidding-negotiation-open-due-rounds": {
+        "task": "bidding.negotiation.open_due_rounds",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
     # Qualifications: the 30-day expiry warning, then the lapse on the expiry date (both idempotent).
     "suppliers-warn-expiring-qualifications": {
         "task": "suppliers.warn_expiring_qualifications",
