@@ -229,6 +229,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour="0,12", minute=40),
         "options": {"queue": "default"},
     },
+    # Awards not confirmed by the purchaser within the rulebook's working days: escalated to the
+    # regulator once (idempotent), early each morning and again at noon.
+    "bidding-award-flag-overdue-awards": {
+        "task": "bidding.award.flag_overdue_awards",
+        "schedule": crontab(hour="0,12", minute=45),
+        "options": {"queue": "default"},
+    },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
