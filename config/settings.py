@@ -236,6 +236,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour="0,12", minute=45),
         "options": {"queue": "default"},
     },
+    # Explanations of abnormally low prices not given by their deadline put the bid out (idempotent).
+    "bidding-evaluation-sweep-explanations": {
+        "task": "bidding.evaluation.sweep_explanations",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
+    # Panel invitations: each has its job at its deadline; this sweep catches a lost one
+    # (a lapse calls the next reserve; idempotent).
+    "experts-lapse-unanswered-invitations": {
+        "task": "experts.lapse_unanswered_invitations",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
@@ -415,6 +428,8 @@ SPECTACULAR_SETTINGS = {
         "BondFormEnum": "bidding.models.Bond.Form",
         "SupplierProfileStatusEnum": "suppliers.models.SupplierProfile.Status",
         "QualificationStatusEnum": "suppliers.models.Qualification.Status",
+        "ExpertProfileStatusEnum": "experts.models.ExpertProfile.Status",
+        "DeclarationKindEnum": "experts.models.Declaration.Kind",
     },
     "TITLE": "Sunlight API",
     "DESCRIPTION": "Sunlight e-procurement platform: the REST API.",
