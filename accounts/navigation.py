@@ -19,16 +19,30 @@ REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals"
 MY_REGISTRATION = (_("My supplier registration"), "suppliers:profile")
 SUPPLIER_REVIEW = (_("Supplier registrations"), "suppliers:review_list")
 BIDS = (_("Bids"), "bidding:my_bids")
+AWARDS = (_("Awards"), "bidding:awards")
+OVERDUE_AWARDS = (_("Overdue awards"), "bidding:awards_overdue")
+MY_CHALLENGES = (_("Challenges"), "bidding:challenges_mine")
+CHALLENGES_TO_ANSWER = (_("Challenges"), "bidding:challenges_to_answer")
+COMPLAINTS = (_("Complaints"), "bidding:complaints")
+MY_EXPERT_PROFILE = (_("My expert profile"), "experts:profile")
+EXPERT_POOL = (_("Expert pool"), "experts:pool")
 
 ROLE_NAVIGATION: dict[str, list] = {
-    Role.PURCHASER_CLERK: [PROJECTS, OWN_CREDIT],
-    Role.PURCHASER_APPROVER: [PROJECTS, OWN_CREDIT],
-    Role.AGENCY_OFFICER: [TENDERS, OWN_CREDIT],
-    Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_REGISTRATION, OWN_CREDIT],
-    Role.EXPERT: [OWN_CREDIT],
-    Role.REGULATOR: [REGULATOR_APPROVALS, SUPPLIER_REVIEW, (_("Credit supervision"), "credit:supervision")],
+    Role.PURCHASER_CLERK: [PROJECTS, AWARDS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
+    Role.PURCHASER_APPROVER: [PROJECTS, AWARDS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
+    Role.AGENCY_OFFICER: [TENDERS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
+    Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_CHALLENGES, MY_REGISTRATION, OWN_CREDIT],
+    Role.EXPERT: [MY_EXPERT_PROFILE, OWN_CREDIT],
+    Role.REGULATOR: [
+        REGULATOR_APPROVALS,
+        SUPPLIER_REVIEW,
+        EXPERT_POOL,
+        COMPLAINTS,
+        OVERDUE_AWARDS,
+        (_("Credit supervision"), "credit:supervision"),
+    ],
     Role.BANK_OFFICER: [],
-    Role.OPERATOR: [SUPPLIER_REVIEW, (_("Administration"), "admin:index")],
+    Role.OPERATOR: [SUPPLIER_REVIEW, EXPERT_POOL, (_("Administration"), "admin:index")],
 }
 
 

@@ -1,6 +1,6 @@
 """Reads of the expert pool for pages, the API and services."""
 
-from django.db.models import Count, F, Func, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
 
 from accounts.models import Organisation, Role, User
 from accounts.policies import acting_membership, jurisdiction_prefix
@@ -77,7 +77,7 @@ def code_prefixes(code: str) -> list[str]:
 
 def matching_specialty(qs: QuerySet[ExpertProfile], code: str) -> QuerySet[ExpertProfile]:
     """Experts whose specialties cover the code (a broader or the same code) or lie within it."""
-    joined = Func(F("specialties"), Value(" "), function="array_to_string")
+    joined = Func(F("specialties"), Value(" "), function="array_to_string", output_field=CharField())
     return qs.annotate(specialties_text=joined).filter(
         Q(specialties__overlap=code_prefixes(code)) | Q(specialties_text__regex=rf"(^| ){code}")
     )
