@@ -187,6 +187,8 @@ def start_bid(lot_id, *, actor: User) -> Bid:
     data_key = sealing.new_data_key()
     kek = sealing.key_encryption_key()
     active = Bid.objects.filter(lot=lot, supplier=supplier, status=Bid.Status.SUBMITTED).first()
+    if active is not None:
+        _refuse_if_inquiry(lot)
     try:
         with transaction.atomic():  # a savepoint: two clicks at once make one draft
             bid = Bid.objects.create(
@@ -565,6 +567,17 @@ def _deadline_message(deadline: datetime.datetime):
     return _message(_("The bid deadline was %(deadline)s; no bid is accepted after it."), {"deadline": shown})
 
 
+def _refuse_if_inquiry(lot: Lot) -> None:
+    """Inquiry (询价): one sealed quotation per supplier, which cannot be changed or withdrawn."""
+    from procurement.models import Method
+
+    if lot.project.method == Method.INQUIRY:
+        raise Conflict(
+            _("An inquiry takes one sealed quotation per supplier: it cannot be replaced or withdrawn."),
+            code="inquiry_quotation_final",
+        )
+
+
 def parse_price(value) -> Decimal:
     try:
         price = Decimal(str(value).strip().replace(",", ""))
@@ -757,6 +770,7 @@ def submit_sealed_bid(
         .first()
     )
     if active is not None:
+        _refuse_if_inquiry(lot)
         Bid.objects.filter(pk=active.pk).update(
             status=Bid.Status.WITHDRAWN, withdrawn_at=Now(), updated_at=Now()
         )
@@ -838,6 +852,7 @@ def withdraw_bid(bid_public_id, *, actor: User) -> Bid:
         return bid
     if bid.status != Bid.Status.SUBMITTED:
         raise Conflict(_("Only a submitted bid can be withdrawn."), code="bid_not_submitted")
+    _refuse_if_inquiry(bid.lot)
     updated = Bid.objects.filter(
         pk=bid.pk,
         status=Bid.Status.SUBMITTED,
