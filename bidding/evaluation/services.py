@@ -683,13 +683,13 @@ def score(
     """A member scores one qualified bid on one criterion of the pinned evaluation, within the
     criterion's points; their draft until they submit."""
     evaluation, sheet = member_sheet(evaluation_id, actor, lock=True)
-    assessment = _assessment(evaluation, bid_id, qualified_only=True)
-    index, row = _criterion(evaluation, criterion)
     if evaluation.status != Evaluation.Status.SCORING or sheet.status != ScoreSheet.Status.DRAFT:
         raise EvaluationRefused(
             _("Scores can no longer change: the sheet is submitted, or scoring has not begun."),
             code="scoring_closed",
         )
+    assessment = _assessment(evaluation, bid_id, qualified_only=True)
+    index, row = _criterion(evaluation, criterion)
     value = _points(points, Decimal(str(row["points"])))
     defaults = {"points": value, "comment": (comment or "").strip()[:4000]}
     if deviation_reason is not None:
