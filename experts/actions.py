@@ -18,4 +18,13 @@ LABELS: dict = {
     "experts.rejected": _("Expert registration rejected"),
     "experts.suspended": _("Expert suspended"),
     "experts.reinstated": _("Expert reinstated"),
+    # The draw of panels (experts/panels.py)
+    "experts.panel_committed": _("Panel requested, SHA-256 of the draw's seed committed"),
+    "experts.panel_drawn": _("Panel drawn: candidates frozen, exclusions recorded, experts invited"),
+    "experts.invitation_accepted": _("Panel invitation accepted"),
+    "experts.invitation_declined": _("Panel invitation declined"),
+    "experts.invitation_lapsed": _("Panel invitation unanswered in time"),
+    "experts.declaration_signed": _("Conflict-of-interest declaration signed"),
+    "experts.panel_seated": _("Panel seated"),
+    "experts.draw_published": _("Draw record published, seed revealed"),
 }
