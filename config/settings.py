@@ -249,6 +249,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # Challenges and complaints: answers and decisions past their working-day limits are flagged
+    # to the regulator once (idempotent), early each morning and again at noon.
+    "bidding-flag-overdue-challenge-answers": {
+        "task": "bidding.flag_overdue_challenge_answers",
+        "schedule": crontab(hour="0,12", minute=45),
+        "options": {"queue": "default"},
+    },
+    "bidding-flag-overdue-complaint-decisions": {
+        "task": "bidding.flag_overdue_complaint_decisions",
+        "schedule": crontab(hour="0,12", minute=50),
+        "options": {"queue": "default"},
+    },
+    # Awarded lots whose result can no longer be challenged and that nothing blocks move to
+    # contracting (idempotent): hourly, so a day's window closing is seen within the hour.
+    "bidding-start-contracting": {
+        "task": "bidding.start_contracting",
+        "schedule": crontab(minute=55),
+        "options": {"queue": "default"},
+    },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
     "credit-import-folder": {
         "task": "credit.import_feed_folder",
