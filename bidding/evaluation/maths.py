@@ -93,7 +93,7 @@ def identical_sheets(sheets: Mapping[Hashable, Mapping[Hashable, Decimal]]) -> l
     for member, scores in sheets.items():
         if not scores:
             continue
-        key = tuple(sorted((str(k), quantize(Decimal(v))) for k, v in scores.items()))
+        key = frozenset(scores.items())  # equal Decimals hash alike (5 == 5.00)
         groups.setdefault(key, []).append(member)
     return sorted((sorted(g, key=str) for g in groups.values() if len(g) > 1), key=lambda g: str(g[0]))
 
