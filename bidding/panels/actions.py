@@ -1,5 +1,9 @@
 """Audit action labels of bidding.panels, registered by BiddingConfig.ready()."""
 
-from django.utils.translation import gettext_lazy as _  # noqa: F401
+from django.utils.translation import gettext_lazy as _
 
-LABELS: dict = {}
+LABELS: dict = {
+    "bidding.panel_requested": _("Evaluation panel requested for a lot"),
+    "bidding.panel_drawn": _("Evaluation panel drawn; the lot is under evaluation"),
+    "bidding.evaluation_started": _("Evaluation started with the seated panel"),
+}
