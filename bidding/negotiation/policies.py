@@ -17,16 +17,24 @@ def is_negotiated(evaluation) -> bool:
 
 
 def is_panel_member(user: User, evaluation) -> bool:
-    """A seated member (expert or purchaser representative) of the evaluation's panel."""
-    if not getattr(user, "is_authenticated", False) or acting_membership(user) is None:
+    """A seated member of the evaluation's panel, acting in the membership they sit in: an expert
+    as an expert, a purchaser representative for the lot's purchaser."""
+    membership = acting_membership(user) if getattr(user, "is_authenticated", False) else None
+    if membership is None:
         return False
-    return PanelSeat.objects.filter(
+    seat = PanelSeat.objects.filter(
         panel_id=evaluation.panel_id, member=user, status=PanelSeat.Status.SEATED
-    ).exists()
+    ).first()
+    if seat is None:
+        return False
+    if seat.kind == PanelSeat.Kind.EXPERT:
+        return membership.role == Role.EXPERT
+    return membership.organisation_id == evaluation.lot.project.purchaser_id
 
 
 def can_act_for_panel(user: User, evaluation) -> bool:
-    """A seated member signed in with the second factor in this session."""
+    """A seated member signed in with the second factor in this session (the call for final
+    quotations and their opening)."""
     return _verified(user) and is_panel_member(user, evaluation)
 
 

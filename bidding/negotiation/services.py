@@ -99,11 +99,12 @@ def _evaluation(evaluation_id, *, lock: bool) -> Evaluation:
     return evaluation
 
 
-def _require_member(actor: User, evaluation: Evaluation) -> None:
-    """A seated member of the panel (404 for anyone else), with the second factor (403)."""
+def _require_member(actor: User, evaluation: Evaluation, *, second_factor: bool = False) -> None:
+    """A seated member of the panel (404 for anyone else); for the privileged steps (the call for
+    final quotations, their opening) signed in with the second factor (403)."""
     if not policies.is_panel_member(actor, evaluation):
         raise NegotiationNotFound()
-    if not policies.can_act_for_panel(actor, evaluation):
+    if second_factor and not policies.can_act_for_panel(actor, evaluation):
         raise SecondFactorNeeded()
 
 
@@ -329,7 +330,7 @@ def call_final_quotations(evaluation_id, *, actor: User, deadline: datetime.date
     """End the negotiation: every remaining supplier is asked for its final quotation by the
     deadline (in the future by the database clock). Once per evaluation."""
     evaluation = _evaluation(evaluation_id, lock=True)
-    _require_member(actor, evaluation)
+    _require_member(actor, evaluation, second_factor=True)
     _require_open_negotiation(evaluation)
     if not isinstance(deadline, datetime.datetime):
         raise InvalidInput(_("Give the deadline as a date and time."), code="deadline_invalid")
@@ -475,7 +476,7 @@ def _open(round_id, *, actor: User | None) -> tuple[FinalQuotationRound, bool]:
         .get(pk=found)
     )
     if actor is not None:
-        _require_member(actor, evaluation)
+        _require_member(actor, evaluation, second_factor=True)
     round_ = FinalQuotationRound.objects.select_for_update().get(pk=round_id)
     if round_.status == FinalQuotationRound.Status.OPENED:
         return round_, False

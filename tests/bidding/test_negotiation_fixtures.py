@@ -42,7 +42,7 @@ def make_negotiation(evaluation: Evaluation, method: str) -> Negotiation:
     Evaluation.objects.filter(pk=evaluation.pk).update(status=Evaluation.Status.NEGOTIATING)
     BidAssessment.objects.filter(evaluation=evaluation).update(qualified=True)
     seats = PanelSeat.objects.filter(panel=evaluation.panel, status=PanelSeat.Status.SEATED)
-    members = [seat.member for seat in seats.select_related("member").order_by("-kind", "position", "pk")]
+    members = [seat.member for seat in seats.select_related("member").order_by("kind", "position", "pk")]
     bids = list(Bid.objects.filter(lot=evaluation.lot, status=Bid.Status.OPENED).order_by("price"))
     negotiation = Negotiation(evaluation, members, [bid.prepared_by for bid in bids], bids)
     negotiation.refresh()
