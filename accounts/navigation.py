@@ -19,6 +19,7 @@ REGULATOR_APPROVALS = (_("Approval requests"), "procurement:regulator_approvals"
 MY_REGISTRATION = (_("My supplier registration"), "suppliers:profile")
 SUPPLIER_REVIEW = (_("Supplier registrations"), "suppliers:review_list")
 BIDS = (_("Bids"), "bidding:my_bids")
+MY_EVALUATIONS = (_("My evaluations"), "bidding:evaluation_desk")
 AWARDS = (_("Awards"), "bidding:awards")
 OVERDUE_AWARDS = (_("Overdue awards"), "bidding:awards_overdue")
 MY_CHALLENGES = (_("Challenges"), "bidding:challenges_mine")
@@ -32,7 +33,7 @@ ROLE_NAVIGATION: dict[str, list] = {
     Role.PURCHASER_APPROVER: [PROJECTS, AWARDS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
     Role.AGENCY_OFFICER: [TENDERS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
     Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_CHALLENGES, MY_REGISTRATION, OWN_CREDIT],
-    Role.EXPERT: [MY_EXPERT_PROFILE, OWN_CREDIT],
+    Role.EXPERT: [MY_EVALUATIONS, MY_EXPERT_PROFILE, OWN_CREDIT],
     Role.REGULATOR: [
         REGULATOR_APPROVALS,
         SUPPLIER_REVIEW,
