@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
 from audit.models import AuditEvent
@@ -317,6 +317,7 @@ def test_opening_reveals_the_prices_and_a_supplier_without_a_final_quotation_is_
         out.fail_reasons[-1]["code"] == "no_final_quotation"
         and "final quotation" in out.fail_reasons[-1]["text_en"]
     )
+    assert "最后报价" in out.fail_reasons[-1]["text"]  # stored in both languages
     event = AuditEvent.objects.get(action="bidding.final_quotations_opened")
     assert event.data["without_final_quotation"] == [str(negotiation.bids[2].public_id)]
     assert event.data["prices"][str(negotiation.bids[1].public_id)] == "185000.50"
@@ -449,7 +450,9 @@ def test_an_inquiry_quotation_cannot_be_withdrawn(inquiry_bid):
     with pytest.raises(Conflict) as error:
         bidding_services.withdraw_bid(bid.public_id, actor=representative)
     assert error.value.code == "inquiry_quotation_final"
-    assert "inquiry" in str(error.value).lower()
+    assert "询价" in str(error.value)  # translated, in the reader's language
+    with translation.override("en"):
+        assert "An inquiry takes one sealed quotation" in str(error.value)
     assert Bid.objects.get(pk=bid.pk).status == Bid.Status.SUBMITTED
     assert not AuditEvent.objects.filter(action="bidding.bid_withdrawn").exists()
 
