@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.exceptions import DomainError
+from procurement.models import Method
 
 from . import policies, records, selectors, services
 from .exceptions import BidNotFound
@@ -184,8 +185,10 @@ def receipt_page(request: HttpRequest, public_id) -> HttpResponse:
             "files": records.receipt_files(bid, receipt),
             "lot": bid.lot,
             "project": bid.lot.project,
+            # Inquiry's quotation is final (services._refuse_if_inquiry): no withdraw button.
             "can_withdraw": bid.status == Bid.Status.SUBMITTED
-            and bid.lot.status == bid.lot.Status.OPEN_FOR_BIDS,
+            and bid.lot.status == bid.lot.Status.OPEN_FOR_BIDS
+            and bid.lot.project.method != Method.INQUIRY,
         },
     )
 
