@@ -453,6 +453,8 @@ SPECTACULAR_SETTINGS = {
         "RegulatorApprovalSubjectEnum": "procurement.models.RegulatorApproval.Subject",
         "ChallengeStatusEnum": "bidding.challenges.models.Challenge.Status",
         "ComplaintStatusEnum": "bidding.challenges.models.Complaint.Status",
+        "EvaluationStatusEnum": "bidding.evaluation.models.Evaluation.Status",
+        "ScoreSheetStatusEnum": "bidding.evaluation.models.ScoreSheet.Status",
     },
     "TITLE": "Sunlight API",
     "DESCRIPTION": "Sunlight e-procurement platform: the REST API.",
