@@ -26,6 +26,12 @@ def is_purchaser_staff(user: User, project: Project) -> bool:
     )
 
 
+def can_list_awards(user: User) -> bool:
+    """The purchaser's awards list: its clerks and approvers."""
+    membership = acting_membership(user)
+    return membership is not None and membership.role in PURCHASER_ROLES
+
+
 def can_view_award(user: User, award: Award) -> bool:
     """The purchaser's clerks and approvers, and the officers of the agency running the tender."""
     project = award.lot.project
