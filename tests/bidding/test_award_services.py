@@ -249,3 +249,35 @@ def test_cancel_award_allows_a_new_one(proposed_award, reported_evaluation, regu
     )
     with pytest.raises(ReasonRequired), transaction.atomic():
         services.cancel_award(proposed_award, reason="", actor=regulator)
+
+
+def test_through_the_evaluation_services_the_sealed_report_proposes_and_the_purchaser_confirms(
+    seated_evaluation, approvers, tmp_path
+):
+    """The whole way with bidding.evaluation's own services (lowest evaluated price): the last
+    signature seals the report and proposes the award; the purchaser confirms the first-ranked."""
+    from bidding.evaluation.models import Evaluation
+    from tests.bidding.evaluation_helpers import bids, review_all, sign_all
+
+    Evaluation.objects.filter(pk=seated_evaluation.pk).update(
+        method="lowest_price", criteria=[], price_weight=None
+    )
+    seated_evaluation.refresh_from_db()
+    offered = bids(seated_evaluation)
+    with transaction.atomic():
+        review_all(seated_evaluation)
+        sign_all(seated_evaluation)
+    award = Award.objects.get(evaluation=seated_evaluation)
+    assert award.candidates == [bid.pk for bid in offered]
+    assert award.status == Award.Status.AWAITING_CONFIRMATION
+    award = _confirm(award, approvers[0], offered[0])
+    award.refresh_from_db()
+    assert award.status == Award.Status.CONFIRMED and award.lot.status == Lot.Status.AWARDED
+    for loser in offered[1:]:
+        assert loser.supplier.name_zh in award.result_notice.body_zh
+    assert AwardLetter.objects.filter(award=award).count() == 3
+    assert first_name_in(award.result_notice.body_en, offered[0])
+
+
+def first_name_in(body: str, bid) -> bool:
+    return bid.supplier.name_en in body
