@@ -82,11 +82,11 @@ class InvitationSerializer(serializers.Serializer):
         return self.context["bidders"].get(seat.panel.lot_id, [])
 
 
-class DeclineSerializer(serializers.Serializer):
+class PanelDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class DeclarationSerializer(serializers.Serializer):
+class PanelDeclarationSerializer(serializers.Serializer):
     conflict = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
 
 
@@ -178,20 +178,22 @@ def invitation_accept(request: Request, seat_id: int) -> Response:
     return _invitation(request, seat_id)
 
 
-@extend_schema(request=DeclineSerializer, responses={200: InvitationSerializer, **_errors(400, 404, 409)})
+@extend_schema(
+    request=PanelDeclineSerializer, responses={200: InvitationSerializer, **_errors(400, 404, 409)}
+)
 @api_view(["POST"])
 def invitation_decline(request: Request, seat_id: int) -> Response:
-    data = _valid(DeclineSerializer, request)
+    data = _valid(PanelDeclineSerializer, request)
     services.decline_invitation(seat_id, actor=request.user, reason=data["reason"])
     return _invitation(request, seat_id)
 
 
 @extend_schema(
-    request=DeclarationSerializer, responses={200: InvitationSerializer, **_errors(400, 403, 404, 409)}
+    request=PanelDeclarationSerializer, responses={200: InvitationSerializer, **_errors(400, 403, 404, 409)}
 )
 @api_view(["POST"])
 def invitation_declare(request: Request, seat_id: int) -> Response:
     """Sign the conflict-of-interest declaration (second factor): an empty conflict seats you."""
-    data = _valid(DeclarationSerializer, request)
+    data = _valid(PanelDeclarationSerializer, request)
     services.declare(seat_id, actor=request.user, conflict=data["conflict"])
     return _invitation(request, seat_id)
