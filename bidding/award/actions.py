@@ -8,5 +8,4 @@ LABELS: dict = {
     "bidding.award_confirmed": _("Award confirmed and result published"),
     "bidding.award_escalated": _("Award confirmation overdue (escalated to the regulator)"),
     "bidding.award_cancelled": _("Award cancelled"),
-    "bidding.award_letter_read": _("Award letter downloaded"),
 }

@@ -281,3 +281,15 @@ def test_through_the_evaluation_services_the_sealed_report_proposes_and_the_purc
 
 def first_name_in(body: str, bid) -> bool:
     return bid.supplier.name_en in body
+
+
+def test_the_beat_runs_the_escalation_task(proposed_award, settings):
+    from bidding.award import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["bidding-award-flag-overdue-awards"]
+    assert entry["task"] == tasks.flag_overdue_awards.name == "bidding.award.flag_overdue_awards"
+    Award.objects.filter(pk=proposed_award.pk).update(
+        confirm_by=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert tasks.flag_overdue_awards.run() == 1
+    assert tasks.flag_overdue_awards.run() == 0
