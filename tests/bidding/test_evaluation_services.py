@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification, Role
 from audit.models import AuditEvent
@@ -197,10 +197,13 @@ def test_points_outside_the_range_are_refused_naming_the_range(scoring):
     bid = bids(scoring)[0]
     maximum = scoring.criteria[0]["points"]
     for points in ("-1", str(Decimal(maximum) + Decimal("0.01")), "abc", "1.005"):
-        with pytest.raises(EvaluationInvalid) as error:
+        with pytest.raises(EvaluationInvalid) as error, translation.override("en"):
             services.score(scoring.pk, actor=member, bid_id=bid.pk, criterion=0, points=points)
         assert error.value.code == "points_out_of_range"
         assert f"0 to {maximum}" in str(error.value)
+    with pytest.raises(EvaluationInvalid) as error, translation.override("zh-hans"):
+        services.score(scoring.pk, actor=member, bid_id=bid.pk, criterion=0, points="-1")
+    assert f"0 至 {maximum}" in str(error.value)
     assert not Score.objects.exists()
 
 
