@@ -129,7 +129,7 @@ class Declaration(TimeStampedModel):
     class Meta:
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
-        ordering = ["expert", "kind", "pk"]
+        ordering = ["expert_id", "kind", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="relative") | (~Q(relative_name="") & ~Q(relationship="")),
@@ -165,7 +165,7 @@ class Unavailability(TimeStampedModel):
     class Meta:
         verbose_name = _("unavailable period")
         verbose_name_plural = _("unavailable periods")
-        ordering = ["expert", "starts_on"]
+        ordering = ["expert_id", "starts_on"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
@@ -227,7 +227,7 @@ class Panel(TimeStampedModel):
     class Meta:
         verbose_name = _("evaluation panel")
         verbose_name_plural = _("evaluation panels")
-        ordering = ["lot", "-pk"]
+        ordering = ["lot_id", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["lot"],
@@ -287,7 +287,7 @@ class DrawExclusion(TimeStampedModel):
     class Meta:
         verbose_name = _("draw exclusion")
         verbose_name_plural = _("draw exclusions")
-        ordering = ["panel", "expert", "reason"]
+        ordering = ["panel_id", "expert_id", "reason"]
         constraints = [
             models.UniqueConstraint(
                 fields=["panel", "expert", "reason"],
@@ -352,7 +352,7 @@ class PanelSeat(TimeStampedModel):
     class Meta:
         verbose_name = _("panel seat")
         verbose_name_plural = _("panel seats")
-        ordering = ["panel", "kind", "position", "pk"]
+        ordering = ["panel_id", "kind", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["panel", "member"],

@@ -71,7 +71,7 @@ class Award(TimeStampedModel):
     class Meta:
         verbose_name = _("award")
         verbose_name_plural = _("awards")
-        ordering = ["lot", "-pk"]
+        ordering = ["lot_id", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["lot"],
@@ -121,7 +121,7 @@ class AwardLetter(TimeStampedModel):
     class Meta:
         verbose_name = _("award letter")
         verbose_name_plural = _("award letters")
-        ordering = ["award", "kind", "pk"]
+        ordering = ["award_id", "kind", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["award", "bid"], name="award_letter_one_per_bid", violation_error_code="duplicate"

@@ -76,7 +76,7 @@ class Evaluation(TimeStampedModel):
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
-        ordering = ["lot", "-round"]
+        ordering = ["lot_id", "-round"]
         constraints = [
             models.UniqueConstraint(
                 fields=["lot"],
@@ -150,7 +150,7 @@ class QualificationMark(TimeStampedModel):
     class Meta:
         verbose_name = _("qualification mark")
         verbose_name_plural = _("qualification marks")
-        ordering = ["evaluation", "bid", "item", "seat"]
+        ordering = ["evaluation_id", "bid_id", "item", "seat_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["seat", "bid", "item"],
@@ -194,7 +194,7 @@ class ScoreSheet(TimeStampedModel):
     class Meta:
         verbose_name = _("score sheet")
         verbose_name_plural = _("score sheets")
-        ordering = ["evaluation", "seat"]
+        ordering = ["evaluation_id", "seat_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "seat"],
@@ -222,7 +222,7 @@ class Score(TimeStampedModel):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        ordering = ["sheet", "bid", "criterion"]
+        ordering = ["sheet_id", "bid_id", "criterion"]
         constraints = [
             models.UniqueConstraint(
                 fields=["sheet", "bid", "criterion"], name="score_once", violation_error_code="duplicate"
@@ -290,7 +290,7 @@ class BidAssessment(TimeStampedModel):
     class Meta:
         verbose_name = _("bid assessment")
         verbose_name_plural = _("bid assessments")
-        ordering = ["evaluation", "rank", "pk"]
+        ordering = ["evaluation_id", "rank", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "bid"], name="assessment_once", violation_error_code="duplicate"
@@ -324,7 +324,7 @@ class EvaluationFlag(TimeStampedModel):
     class Meta:
         verbose_name = _("evaluation flag")
         verbose_name_plural = _("evaluation flags")
-        ordering = ["evaluation", "kind", "pk"]
+        ordering = ["evaluation_id", "kind", "pk"]
 
     def __str__(self) -> str:
         return f"{self.kind} on evaluation {self.evaluation_id}"

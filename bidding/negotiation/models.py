@@ -36,7 +36,7 @@ class NegotiationMessage(TimeStampedModel):
     class Meta:
         verbose_name = _("negotiation message")
         verbose_name_plural = _("negotiation messages")
-        ordering = ["evaluation", "supplier", "created_at", "pk"]
+        ordering = ["evaluation_id", "supplier_id", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"message {self.pk}"
@@ -56,7 +56,7 @@ class RequirementRevision(TimeStampedModel):
     class Meta:
         verbose_name = _("requirement revision")
         verbose_name_plural = _("requirement revisions")
-        ordering = ["evaluation", "created_at"]
+        ordering = ["evaluation_id", "created_at"]
 
     def __str__(self) -> str:
         return f"revision {self.pk}"
@@ -108,7 +108,7 @@ class FinalQuotation(TimeStampedModel):
     class Meta:
         verbose_name = _("final quotation")
         verbose_name_plural = _("final quotations")
-        ordering = ["round", "pk"]
+        ordering = ["round_id", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "bid"], name="final_quotation_once", violation_error_code="duplicate"
