@@ -162,6 +162,7 @@ CELERY_TASK_ROUTES = {
     "procurement.*": {"queue": "default"},
     "suppliers.*": {"queue": "default"},
     "bidding.*": {"queue": "default"},
+    "experts.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
