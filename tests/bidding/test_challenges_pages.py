@@ -125,6 +125,7 @@ def test_the_challenge_page_in_both_languages(login, awarded_lot, bidders):
     url = reverse("bidding:challenge_file", args=[awarded_lot.pk])
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert 'lang="zh-Hans"' in chinese and awarded_lot.award.result_notice.title_zh in chinese
+    assert "质疑截止日" in chinese and "提出质疑" in chinese
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Last day to challenge" in english and awarded_lot.award.result_notice.title_en in english
 

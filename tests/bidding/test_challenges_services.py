@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
 from audit.models import AuditEvent
@@ -296,11 +296,13 @@ def test_a_complaint_on_a_matter_never_challenged_is_refused(challenge, clerk, b
         with pytest.raises(NotChallenged) as error:
             services.file_complaint(challenge_id, actor=actor, grounds="评分有误")
         assert error.value.code == "not_challenged" and error.value.status == 404
-        assert "challenged first" in str(error.value.message)
+        with translation.override("en"):
+            assert "challenged first" in str(error.value.message)
     # The challenger, about another matter than the one challenged.
     with pytest.raises(ChallengeRefused) as error:
         services.file_complaint(challenge.pk, actor=bidders[1], grounds="文件有误", subject="documents")
-    assert error.value.code == "not_challenged" and "The result" in str(error.value.message)
+    with translation.override("en"):
+        assert error.value.code == "not_challenged" and "The result" in str(error.value.message)
     assert not Complaint.objects.exists()
 
 
@@ -345,7 +347,8 @@ def test_the_regulator_suspends_for_at_most_thirty_days(complaint, regulator, aw
     assert Complaint.objects.get(pk=complaint.pk).suspended_until == today + datetime.timedelta(days=30)
     event = AuditEvent.objects.get(action="bidding.lot_suspended")
     assert event.data["until"] == (today + datetime.timedelta(days=30)).isoformat()
-    assert any("suspended" in str(reason) for reason in selectors.signing_blocked(awarded_lot))
+    with translation.override("en"):
+        assert any("suspended" in str(reason) for reason in selectors.signing_blocked(awarded_lot))
     with pytest.raises(ComplaintStateRefused):
         services.suspend_lot(complaint.pk, actor=regulator, until=today, reason="再次")
 
@@ -446,13 +449,15 @@ def test_a_decision_ends_the_suspension(complaint, regulator, awarded_lot):
 
 
 def test_signing_blocked_names_each_reason(challenge, awarded_lot, clerk, bidders):
-    reasons = [str(r) for r in selectors.signing_blocked(awarded_lot)]
+    with translation.override("en"):
+        reasons = [str(r) for r in selectors.signing_blocked(awarded_lot)]
     assert len(reasons) == 1 and f"Challenge {challenge.pk}" in reasons[0]
     answered(challenge, clerk)
     assert selectors.signing_blocked(awarded_lot) == []
     complaint = services.file_complaint(challenge.pk, actor=bidders[1], grounds="不服")
-    reasons = [str(r) for r in selectors.signing_blocked(awarded_lot)]
-    assert len(reasons) == 1 and f"Complaint {complaint.pk}" in reasons[0]
+    with translation.override("zh-hans"):
+        reasons = [str(r) for r in selectors.signing_blocked(awarded_lot)]
+    assert len(reasons) == 1 and f"投诉 {complaint.pk}" in reasons[0]
 
 
 def past_window(lot):
