@@ -152,6 +152,38 @@ def bids_of(supplier: Organisation) -> list[Bid]:
     )
 
 
+def after_opening(bids: list[Bid]) -> dict[int, dict]:
+    """What an opened bid's supplier can do next, per bid id: the live evaluation of its lot (to
+    open its negotiation thread while the panel negotiates), whether an explanation of its price
+    is asked for, and whether the lot is awarded (its letter). Two queries, none without an opened bid."""
+    from .models import BidAssessment, Evaluation
+
+    opened = [bid for bid in bids if bid.status == Bid.Status.OPENED]
+    if not opened:
+        return {}
+    evaluations = {
+        evaluation.lot_id: evaluation
+        for evaluation in Evaluation.objects.filter(lot_id__in={bid.lot_id for bid in opened}).exclude(
+            status=Evaluation.Status.SUPERSEDED
+        )
+    }
+    asked = set(
+        BidAssessment.objects.filter(
+            bid__in=opened, explanation_status=BidAssessment.Explanation.REQUESTED
+        ).values_list("bid_id", flat=True)
+    )
+    return {
+        bid.pk: {
+            "evaluation": evaluations.get(bid.lot_id),
+            "negotiating": getattr(evaluations.get(bid.lot_id), "status", "")
+            == Evaluation.Status.NEGOTIATING,
+            "explain": bid.pk in asked,
+            "awarded": bid.lot.status in (Lot.Status.AWARDED, Lot.Status.CONTRACTING),
+        }
+        for bid in opened
+    }
+
+
 def own_receipt(user: User, public_id) -> Bid:
     """A submitted (or withdrawn, or opened) bid of the user's supplier organisation, for its
     receipt. Anyone else — another supplier, an officer, an administrator — gets the same 404 as

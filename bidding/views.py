@@ -287,4 +287,6 @@ def my_bids(request: HttpRequest) -> HttpResponse:
     for bid in bids:
         mine.setdefault(bid.lot_id, bid)
     lots = [(lot, mine.get(lot.pk)) for lot in selectors.open_lots()]
-    return render(request, "bidding/my_bids.html", {"lots": lots, "bids": bids})
+    steps = selectors.after_opening(bids)
+    rows = [(bid, steps.get(bid.pk)) for bid in bids]
+    return render(request, "bidding/my_bids.html", {"lots": lots, "bids": rows})

@@ -50,6 +50,7 @@ def evaluation_page(request: HttpRequest, evaluation_id: int) -> HttpResponse:
             "explanations": explanations,
             "decision_form": forms.DecisionForm(),
             "can_qualify": evaluation.status == Evaluation.Status.QUALIFICATION,
+            "negotiating": evaluation.status == Evaluation.Status.NEGOTIATING,
             "can_score": evaluation.status == Evaluation.Status.SCORING
             and sheet.status == ScoreSheet.Status.DRAFT,
             "sees_summary": sheet.status in selectors.SEES_OTHERS,
