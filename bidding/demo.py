@@ -10,7 +10,9 @@ INSTALLED_APPS order, and bidding comes after both).
   yx_supplier2 is on the credit demo's blacklist) lodge their bonds and bid for lot 1; the deadline is
   then moved just behind the database clock (as if it had passed), the sweep closes both lots, and
   two officers — yx_agency and yx_approver, each as after a passed second factor — open lot 1
-  (its opening record is public) and lot 2, which had no bid and fails with its notice.
+  (its opening record is public) and lot 2, which had no bid and fails with its notice. Lot 1 then
+  goes through its panel draw, evaluation, award and a challenge to the result
+  (bidding/evaluation_demo.py).
 
 A row that exists is left as it is (a bond already lodged, a bid already submitted, a lot already
 opened), so the demo is safe to load again; a supplier without an approved registration (no
@@ -243,5 +245,9 @@ def _yuxi() -> list:
 
 @transaction.atomic
 def load() -> list:
-    """Lodge, bid and open what is missing; returns the rows created (empty when all were there)."""
-    return _jiaxing() + _yuxi()
+    """Lodge, bid and open what is missing, then take the opened Yuxi lot through its panel,
+    evaluation, award and a challenge (bidding/evaluation_demo.py); returns the rows created (empty
+    when all were there)."""
+    from . import evaluation_demo  # it reads this module's names
+
+    return _jiaxing() + _yuxi() + evaluation_demo.load()
