@@ -58,7 +58,7 @@ class Evaluation(TimeStampedModel):
         _("small and micro enterprise price deduction (%)"), max_digits=5, decimal_places=2, default=0
     )
     deviation_percent = models.DecimalField(
-        _("deviation from the median needing a reason (% of the criterion's points)"),
+        _("deviation from the median needing a reason (percent of the criterion's points)"),
         max_digits=5,
         decimal_places=2,
     )
