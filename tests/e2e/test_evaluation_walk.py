@@ -301,6 +301,7 @@ def test_five_experts_evaluate_the_purchaser_awards_and_a_complaint_is_dismissed
     for index, page in enumerate(experts):
         page.goto(f"{base}/bidding/evaluations/{evaluation.pk}/")
         if index == 0:
+            assert "1,086,000.00" in page.inner_text("[data-testid=evaluation-bids]")
             _shot(page, "10-evaluation-scoring")
             first = ordered[0]
             page.goto(f"{base}/bidding/evaluations/{evaluation.pk}/bids/{first.pk}/files/")
