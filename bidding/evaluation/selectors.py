@@ -58,10 +58,14 @@ def panel_sheets(evaluation: Evaluation) -> list[ScoreSheet]:
 
 
 def summary(evaluation: Evaluation, sheet: ScoreSheet) -> dict:
-    """After the member has submitted: every member's points per bid and criterion (and the
-    panel's result once aggregated). Before, only their own."""
+    """After the member has submitted: the points per bid and criterion of every member who has
+    submitted too (a sheet still in draft stays its author's alone), and the panel's result once
+    aggregated. Before, only their own."""
     sheets = panel_sheets(evaluation)
-    visible = sheets if sheet.status in SEES_OTHERS else [s for s in sheets if s.pk == sheet.pk]
+    if sheet.status in SEES_OTHERS:
+        visible = [s for s in sheets if s.pk == sheet.pk or s.status in SEES_OTHERS]
+    else:
+        visible = [s for s in sheets if s.pk == sheet.pk]
     scores = {}
     for sheet_id, bid_id, criterion, points in (
         Score.objects.filter(sheet__in=visible)

@@ -289,3 +289,19 @@ def test_a_bidder_never_sees_scores(signing, outsiders):
 def test_experts_have_my_evaluations_in_their_navigation(seated_evaluation):
     page = client_for(members(seated_evaluation)[0]).get("/bidding/evaluations/", HTTP_ACCEPT_LANGUAGE="en")
     assert 'href="/bidding/evaluations/"' in page.content.decode()
+
+
+def test_a_draft_sheet_stays_its_authors_even_after_others_submitted(seated_evaluation):
+    """Nobody sees another member's scores before that member has submitted: a member who has
+    submitted sees the submitted sheets, never a draft."""
+    from experts.models import ExpertProfile
+
+    review_all(seated_evaluation)
+    people = members(seated_evaluation)
+    score_sheet(seated_evaluation, people[0], _spread(0))
+    score_sheet(seated_evaluation, people[1], submit=False)  # a draft
+    score_sheet(seated_evaluation, people[2], _spread(2))
+    page = client_for(people[0]).get(f"/bidding/evaluations/{seated_evaluation.pk}/summary/")
+    body = page.content.decode()
+    assert ExpertProfile.objects.get(user=people[2]).name_zh in body
+    assert ExpertProfile.objects.get(user=people[1]).name_zh not in body
