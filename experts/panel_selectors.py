@@ -84,8 +84,9 @@ def exclusion_counts(panel: Panel) -> dict[str, int]:
 def draw_record(panel: Panel) -> dict:
     """What the public draw record shows (JSON-ready): the commitment, the seed (once published),
     the frozen candidate list and its SHA-256, the exclusions by reason, the draw order, the seats
-    with their answers, and the experts' names once the record is published with the result
-    notice. Before publication the seed and the names are left out. Three queries."""
+    with their answers, and the panel members' names once the record is published with the result
+    notice (the others — reserves, decliners — stay ids). Before publication the seed and the names
+    are left out. Three queries."""
     published = panel.published_at is not None
     exclusions = list(
         DrawExclusion.objects.filter(panel=panel)
@@ -105,9 +106,11 @@ def draw_record(panel: Panel) -> dict:
             "invited_at": seat.invited_at.isoformat() if seat.invited_at else None,
             "replied_at": seat.replied_at.isoformat() if seat.replied_at else None,
             "declared_at": seat.declared_at.isoformat() if seat.declared_at else None,
-            "decline_reason": seat.decline_reason if published else "",
+            # Only the panel is published by name (Implementing Regulations art. 43): a reserve
+            # never called, a decliner or an expert who declared a conflict stays an id of the list.
+            "decline_reason": "",
         }
-        if published:
+        if published and seat.status == PanelSeat.Status.SEATED:
             row["name"] = (
                 seat.expert.name_zh if seat.expert_id else seat.member.get_full_name() or seat.member.username
             )
