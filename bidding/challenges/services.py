@@ -232,9 +232,9 @@ def file_challenge(
         format_lazy(
             _("{supplier} challenges {subject} of lot {lot} ({notice}). Answer it by {due}."),
             supplier=_supplier_name(supplier),
-            subject=challenge.get_subject_display(),
+            subject=Subject(challenge.subject).label,
             lot=_lot_title(lot),
-            notice=notice.get_kind_display(),
+            notice=Notice.Kind(notice.kind).label,
             due=challenge.answer_due.isoformat(),
         ),
         _challenge_link(challenge),
@@ -351,7 +351,7 @@ def file_complaint(
                     "A complaint may only concern the matter challenged: this challenge is about "
                     "{subject}, nothing else was challenged."
                 ),
-                subject=challenge.get_subject_display(),
+                subject=Subject(challenge.subject).label,  # lazy: the reader's language
             ),
             code="not_challenged",
         )
@@ -405,7 +405,7 @@ def file_complaint(
         format_lazy(
             _("{supplier} complains about {subject} of lot {lot} after its challenge. Decide by {due}."),
             supplier=_supplier_name(supplier),
-            subject=challenge.get_subject_display(),
+            subject=Subject(challenge.subject).label,
             lot=_lot_title(lot),
             due=complaint.decision_due.isoformat(),
         ),
@@ -520,7 +520,7 @@ def _move_lot(lot: Lot, target: str) -> None:
         raise DecisionRefused(
             format_lazy(
                 _("The lot is {status}: this decision cannot be carried out on it."),
-                status=lot.get_status_display(),
+                status=Lot.Status(lot.status).label,
             )
         )
     lot.status = target
@@ -628,7 +628,9 @@ def decide_complaint(complaint_id, *, actor: User, outcome: str, decision: str) 
         + selectors.purchaser_staff(lot.project)
         + selectors.agency_officers(lot.project),
         format_lazy(_("Complaint decided: {lot}"), lot=_lot_title(lot)),
-        format_lazy(_("{outcome}. {decision}"), outcome=complaint.get_status_display(), decision=decision),
+        format_lazy(
+            _("{outcome}. {decision}"), outcome=Complaint.Status(complaint.status).label, decision=decision
+        ),
         reverse("notices:detail", args=[complaint.notice.pk]),
     )
     audit.record_event(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -135,7 +136,8 @@ def request_panel(
         lot.project.classification_code
     ]
     if errors:
-        raise InvalidPanelRequest(" ".join(str(error) for error in errors))
+        # Lazy, like every domain error's message: rendered in the language of whoever reads it.
+        raise InvalidPanelRequest(lazy(lambda: " ".join(str(error) for error in errors), str)())
     representatives = list(User.objects.filter(pk__in=representative_ids).order_by("pk"))
     panel = expert_panels.commit_panel(
         lot,
