@@ -417,6 +417,9 @@ if PRODUCTION and not SEALING_KEY:
 # Bid files: the response documents' size limit and the segment (chunk) size of an upload.
 BID_FILE_MAX_BYTES = env.int("BID_FILE_MAX_BYTES", default=200 * 1024 * 1024)
 BID_UPLOAD_SEGMENT_BYTES = 1024 * 1024
+# PDFs: reuse the bytes of an HTML document already rendered by this process (procurement.pdf);
+# the test suite turns it on (tests/environment.py), where fixtures publish the same documents.
+PDF_MEMO = env.bool("PDF_MEMO", default=False)
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

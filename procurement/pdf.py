@@ -10,11 +10,14 @@ reader's language, so the PDFs are Chinese with English subtitles rather than tr
 """
 
 import datetime
+import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -75,11 +78,29 @@ def _url_fetcher():
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
 
 
+# Rendering is a pure function of the HTML (no base URL, only data: URLs): with settings.PDF_MEMO
+# on (the test suite, where hundreds of fixtures publish the same tender documents) a worker
+# renders each distinct document once and reuses the bytes. Off in production.
+_MEMO: OrderedDict[bytes, bytes] = OrderedDict()
+_MEMO_SIZE = 64
+
+
 def write_pdf(html: str) -> bytes:
     """HTML to PDF with no base URL and only data: URLs fetched (also used by other apps)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf()
+    if not settings.PDF_MEMO:
+        return HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf()
+    key = hashlib.sha256(html.encode()).digest()
+    pdf = _MEMO.get(key)
+    if pdf is None:
+        pdf = HTML(string=html, base_url=None, url_fetcher=_url_fetcher()).write_pdf()
+        _MEMO[key] = pdf
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    return pdf
 
 
 def _agency(project: Project) -> Any:

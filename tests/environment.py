@@ -30,5 +30,8 @@ else:
     os.environ.setdefault("CACHE_REDIS_URL", _cache_url)
 os.environ.setdefault("DATABASE_TEST_NAME", f"test_sunlight_{os.getpid()}")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Each distinct PDF is rendered once per worker; a fixture publishing the same tender documents
+# again reuses the bytes (procurement.pdf.write_pdf; rendering is a pure function of the HTML).
+os.environ.setdefault("PDF_MEMO", "true")
 os.environ.setdefault("XDG_RUNTIME_DIR", str(ROOT / "var" / "run"))
 os.makedirs(ROOT / "var" / "staticfiles", exist_ok=True)

@@ -18,12 +18,19 @@ from procurement import services
 from procurement.models import Method, Project
 from rulebook import calendar
 from rulebook.services import declare_calendar_year
-from tests.accounts.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory, make_uscc
 
 
 @pytest.fixture
 def purchaser(db):
-    return OrganisationFactory(kind=Organisation.Kind.PURCHASER, region_code="330400")
+    # Fixed names: every test's tender documents are then the same document (rendered once, PDF_MEMO).
+    return OrganisationFactory(
+        kind=Organisation.Kind.PURCHASER,
+        region_code="330400",
+        name_zh="嘉兴市测试学校",
+        name_en="Jiaxing Test School",
+        uscc=make_uscc(1),
+    )
 
 
 @pytest.fixture
@@ -42,7 +49,13 @@ def approvers(make_member, purchaser):
 
 @pytest.fixture
 def agency(db):
-    return OrganisationFactory(kind=Organisation.Kind.AGENCY, region_code="330400")
+    return OrganisationFactory(
+        kind=Organisation.Kind.AGENCY,
+        region_code="330400",
+        name_zh="嘉兴市测试采购代理有限公司",
+        name_en="Jiaxing Test Agency",
+        uscc=make_uscc(2),
+    )
 
 
 @pytest.fixture
