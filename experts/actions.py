@@ -27,4 +27,5 @@ LABELS: dict = {
     "experts.declaration_signed": _("Conflict-of-interest declaration signed"),
     "experts.panel_seated": _("Panel seated"),
     "experts.draw_published": _("Draw record published, seed revealed"),
+    "experts.representative_named": _("Another purchaser representative invited to a panel"),
 }

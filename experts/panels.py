@@ -30,6 +30,7 @@ from credit.eligibility import Action, ineligible_people
 from . import avoidance, panel_selectors
 from . import draw as draw_maths
 from .models import (
+    LIVE_SEAT_STATUSES,
     DrawExclusion,
     ExpertProfile,
     Panel,
@@ -552,6 +553,44 @@ def _replace(panel: Panel, seat: PanelSeat, now: datetime.datetime) -> int | Non
     _invite(panel, [reserve], now)
     _schedule_lapse([reserve])
     return reserve.position
+
+
+@transaction.atomic
+def name_representative(panel: Panel, *, actor: User, user: User) -> PanelSeat:
+    """Invite another purchaser representative for a drawn panel whose representative declined,
+    did not answer or declared a conflict (the draw calls reserves for experts only). Refused
+    while the panel has all its representatives, or for someone who already had a seat on it."""
+    panel = Panel.objects.select_for_update().select_related("lot__project").get(pk=panel.pk)
+    if panel.status != Panel.Status.DRAWN:
+        raise PanelStateConflict(
+            _("Only a drawn panel still awaiting its members takes a new representative.")
+        )
+    live = panel.seats.filter(
+        kind=PanelSeat.Kind.PURCHASER_REPRESENTATIVE, status__in=LIVE_SEAT_STATUSES
+    ).count()
+    if live >= panel.purchaser_seats:
+        raise PanelStateConflict(
+            _("The panel has all its purchaser representatives."), code="representatives_complete"
+        )
+    if panel.seats.filter(member=user).exists():
+        raise PanelStateConflict(_("This person already had a seat on the panel."), code="already_seated")
+    now = _db_now()
+    seat = PanelSeat.objects.create(
+        panel=panel,
+        kind=PanelSeat.Kind.PURCHASER_REPRESENTATIVE,
+        member=user,
+        position=0,
+        status=PanelSeat.Status.INVITED,
+    )
+    _invite(panel, [seat], now)
+    _schedule_lapse([seat])
+    audit.record_event(
+        "experts.representative_named",
+        actor=actor,
+        target=panel,
+        data={"lot": panel.lot_id, "seat": seat.pk},
+    )
+    return seat
 
 
 def _tell_agency(panel: Panel, subject) -> None:

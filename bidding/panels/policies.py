@@ -24,6 +24,12 @@ def can_request_panel(user: User, lot: Lot) -> bool:
     return is_tender_officer(user, lot.project) and _verified(user) and lot.status == Lot.Status.OPENED
 
 
+def can_name_representative(user: User, lot: Lot) -> bool:
+    """Invite another purchaser representative: an officer of the agency with the second factor,
+    while the lot is under evaluation (its drawn panel awaiting members)."""
+    return is_tender_officer(user, lot.project) and _verified(user) and lot.status == Lot.Status.EVALUATING
+
+
 def is_panel_member(user: User) -> bool:
     membership = acting_membership(user)
     return membership is not None and (

@@ -199,6 +199,36 @@ def draw_panel(lot_id, *, actor: User) -> Panel:
     return panel
 
 
+@transaction.atomic
+def name_representative(lot_id, *, actor: User, user_id) -> PanelSeat:
+    """The agency officer (second factor) invites another of the purchaser's clerks or approvers
+    when a representative of the drawn panel declined, did not answer or declared a conflict."""
+    qs = Lot.objects.select_related("project__purchaser", "project__agency").select_for_update(of=("self",))
+    lot = qs.filter(pk=lot_id).first() if str(lot_id).isdigit() else None
+    if lot is None or not policies.can_view_panel(actor, lot):
+        raise BidNotFound(_("No such lot."))
+    if not policies.can_name_representative(actor, lot):
+        raise PermissionDenied(
+            _("Naming a representative needs an officer of the agency signed in with the second factor.")
+        )
+    panel = selectors.live_panel(lot)
+    if panel is None or lot.status != Lot.Status.EVALUATING:
+        raise PanelRefused(_("Only a drawn panel still awaiting its members takes a new representative."))
+    pk = int(user_id) if str(user_id).isdigit() else None
+    if pk is None or not selectors.is_member_of_purchaser([pk], lot):
+        raise InvalidPanelRequest(
+            _("Representatives are clerks or approvers of the purchaser, each named once.")
+        )
+    seat = expert_panels.name_representative(panel, actor=actor, user=User.objects.get(pk=pk))
+    audit.record_event(
+        "bidding.panel_representative_named",
+        actor=actor,
+        target=lot.project,
+        data={"lot": lot.pk, "seat": seat.pk},
+    )
+    return seat
+
+
 def _start_if_seated(seat: PanelSeat) -> PanelSeat:
     panel = Panel.objects.select_related("lot__project").get(pk=seat.panel_id)
     if panel.status == Panel.Status.SEATED and not panel.evaluations.exists():

@@ -14,10 +14,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from common.exceptions import DomainError
-from experts.models import Panel, PanelSeat
+from experts.models import LIVE_SEAT_STATUSES, Panel, PanelSeat
 
 from . import policies, selectors, services
 from .forms import DeclarationForm, DeclineForm, PanelRequestForm
+
+
+def _replacement_choices(request: HttpRequest, lot, panel, seats) -> list:
+    """Whom the officer may invite when a purchaser representative of the drawn panel is out
+    (declined, no answer, a conflict); empty otherwise, without a query."""
+    if panel is None or panel.status != Panel.Status.DRAWN:
+        return []
+    live = sum(
+        1
+        for seat in seats
+        if seat.kind == PanelSeat.Kind.PURCHASER_REPRESENTATIVE and seat.status in LIVE_SEAT_STATUSES
+    )
+    if live >= panel.purchaser_seats or not policies.can_name_representative(request.user, lot):
+        return []
+    return list(selectors.representative_choices(lot))
 
 
 def _panel_page(request: HttpRequest, lot, *, form: PanelRequestForm | None = None, status: int = 200):
@@ -47,6 +62,8 @@ def _panel_page(request: HttpRequest, lot, *, form: PanelRequestForm | None = No
             },
         ),
         "record_url": reverse("experts:draw_record", args=[panel.pk]) if panel and panel.published_at else "",
+        # A representative who declined, did not answer or declared a conflict: name another.
+        "representative_choices": _replacement_choices(request, lot, panel, seats),
     }
     return render(request, "bidding/panels/lot.html", context, status=status)
 
@@ -84,6 +101,23 @@ def panel_draw(request: HttpRequest, lot_id: int) -> HttpResponse:
         messages.error(request, str(error.message))
         return redirect("bidding:panel", lot_id=lot.pk)
     messages.success(request, _("The panel is drawn and its members are invited."))
+    return redirect("bidding:panel", lot_id=lot.pk)
+
+
+@login_required
+@require_POST
+def panel_representative(request: HttpRequest, lot_id: int) -> HttpResponse:
+    lot = selectors.access_agency_lot(request.user, lot_id)
+    try:
+        services.name_representative(
+            lot.pk, actor=request.user, user_id=request.POST.get("representative", "")
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        messages.error(request, str(error.message))
+        return redirect("bidding:panel", lot_id=lot.pk)
+    messages.success(request, _("The representative is invited."))
     return redirect("bidding:panel", lot_id=lot.pk)
 
 
