@@ -147,12 +147,14 @@ def _ensure_bans(count: int = 50) -> None:
 def _draw_once(day: datetime.date, bidders: list[str], purchaser: str) -> tuple[int, int, list[int]]:
     from credit.eligibility import Action, ineligible_people
     from experts import avoidance, draw, panel_selectors
+    from rulebook.selectors import rule_int
 
     parties = avoidance.Parties(
         bidder_codes=frozenset(bidders),
         purchaser_code=purchaser,
         preparer_user_ids=frozenset(),
         evaluation_on=day,
+        avoidance_years=rule_int("panel.avoidance_years", on=day),
     )
     matching, declarations, unavailable = panel_selectors.matching_candidates(
         [CODE], organisation_codes=set(bidders) | {purchaser}, evaluation_on=day

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from .models import Declaration, DrawExclusion
 
 Reason = DrawExclusion.Reason
-AVOIDANCE_YEARS = 3
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,8 @@ class Parties:
     purchaser_code: str
     preparer_user_ids: frozenset[int]
     evaluation_on: datetime.date
+    # How far back a tie counts (rulebook panel.avoidance_years: three years, Regulations art. 9).
+    avoidance_years: int
 
 
 def specialty_prefixes(codes: Iterable[str]) -> list[str]:
@@ -66,19 +67,19 @@ def specialty_prefixes(codes: Iterable[str]) -> list[str]:
     return sorted(prefixes)
 
 
-def window_start(evaluation_on: datetime.date) -> datetime.date:
-    """The first day of the three years before the evaluation day (29 February → 28 February)."""
+def window_start(evaluation_on: datetime.date, years: int) -> datetime.date:
+    """The first day of the `years` before the evaluation day (29 February → 28 February)."""
     try:
-        return evaluation_on.replace(year=evaluation_on.year - AVOIDANCE_YEARS)
+        return evaluation_on.replace(year=evaluation_on.year - years)
     except ValueError:
-        return evaluation_on.replace(year=evaluation_on.year - AVOIDANCE_YEARS, day=28)
+        return evaluation_on.replace(year=evaluation_on.year - years, day=28)
 
 
-def within_window(row: DeclarationRow, evaluation_on: datetime.date) -> bool:
-    """The declared tie lasted into the three years before the evaluation day (or still lasts)."""
+def within_window(row: DeclarationRow, evaluation_on: datetime.date, years: int) -> bool:
+    """The declared tie lasted into the `years` before the evaluation day (or still lasts)."""
     if row.started_on is not None and row.started_on > evaluation_on:
         return False
-    return row.ended_on is None or row.ended_on >= window_start(evaluation_on)
+    return row.ended_on is None or row.ended_on >= window_start(evaluation_on, years)
 
 
 _TIES_TO_BIDDER = frozenset(
@@ -105,7 +106,9 @@ def exclusions(
     candidate_ids = {candidate.expert_id for candidate in candidates}
     bidders, purchaser = parties.bidder_codes, parties.purchaser_code
     for row in declarations:
-        if row.expert_id not in candidate_ids or not within_window(row, parties.evaluation_on):
+        if row.expert_id not in candidate_ids or not within_window(
+            row, parties.evaluation_on, parties.avoidance_years
+        ):
             continue
         at_bidder = row.organisation_uscc in bidders
         at_purchaser = bool(purchaser) and row.organisation_uscc == purchaser

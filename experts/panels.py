@@ -26,6 +26,7 @@ from accounts.services import notify
 from audit import services as audit
 from common.exceptions import Conflict, InvalidInput, NotFound, PermissionDenied
 from credit.eligibility import Action, ineligible_people
+from rulebook.selectors import rule_int
 
 from . import avoidance, panel_selectors
 from . import draw as draw_maths
@@ -266,6 +267,9 @@ def draw(
         purchaser_code=purchaser_credit_code or "",
         preparer_user_ids=frozenset(int(pk) for pk in preparer_user_ids),
         evaluation_on=panel.evaluation_on,
+        avoidance_years=rule_int(
+            "panel.avoidance_years", on=panel.lot.project.rules_date or panel.evaluation_on
+        ),
     )
     matching, declarations, unavailable = panel_selectors.matching_candidates(
         panel.specialties,

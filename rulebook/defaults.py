@@ -1031,6 +1031,26 @@ DEFAULT_RULES += [
         note="From the public-tender threshold these panels follow panel.min_size (MOF Order 74).",
     ),
     _rule(
+        "panel.avoidance_years",
+        "评审专家回避：与供应商存在关系的追溯年限",
+        "Years back an expert's ties to a supplier count for avoidance",
+        "3",
+        "years",
+        basis=(
+            f"{_REG[0]}第九条规定，在政府采购活动中，采购人员及相关人员与供应商有下列利害关系之一的，应当回避："
+            "（一）参加采购活动前3年内与供应商存在劳动关系；（二）参加采购活动前3年内担任供应商的董事、监事；"
+            "（三）参加采购活动前3年内是供应商的控股股东或者实际控制人；（四）与供应商的法定代表人或者负责人有"
+            "夫妻、直系血亲、三代以内旁系血亲或者近姻亲关系；（五）与供应商有其他可能影响政府采购活动公平、公正"
+            "进行的关系。",
+            f"{_REG[1]}, Article 9: procurement staff and others involved (including evaluation "
+            "experts) stand aside when, within the 3 years before the procurement, they were employed "
+            "by a supplier, were its director or supervisor, or its controlling shareholder or actual "
+            "controller; or are closely related to its legal representative; or have another relation "
+            "that may affect fairness.",
+        ),
+        since=_REG_DATE,
+    ),
+    _rule(
         "panel.reserves",
         "抽取备选专家人数",
         "Reserve experts drawn with a panel",

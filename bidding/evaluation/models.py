@@ -103,13 +103,20 @@ EVALUATION_TRANSITIONS: dict[str, frozenset[str]] = {
         {
             Evaluation.Status.NEGOTIATING,
             Evaluation.Status.SCORING,
+            # The lowest evaluated price method (and inquiry) ranks at once: straight to signing.
+            Evaluation.Status.SIGNING,
             Evaluation.Status.AWAITING_EXPLANATIONS,
             Evaluation.Status.FAILED,
             Evaluation.Status.SUPERSEDED,
         }
     ),
     Evaluation.Status.AWAITING_EXPLANATIONS: frozenset(
-        {Evaluation.Status.SCORING, Evaluation.Status.FAILED, Evaluation.Status.SUPERSEDED}
+        {
+            Evaluation.Status.SCORING,
+            Evaluation.Status.SIGNING,
+            Evaluation.Status.FAILED,
+            Evaluation.Status.SUPERSEDED,
+        }
     ),
     # Negotiation and consultation (bidding.negotiation): after the final quotations are opened,
     # consultation scores; negotiation ranks by the lowest final price.

@@ -379,8 +379,10 @@ def _route(evaluation: Evaluation) -> None:
 
 
 def _start_scoring(evaluation: Evaluation) -> None:
-    _move(evaluation, Evaluation.Status.SCORING)
+    """Comprehensive scoring opens the members' score sheets; the lowest evaluated price method
+    (and inquiry, and negotiation after its final quotations) ranks at once and goes to signing."""
     if evaluation.method == TenderDocument.EvaluationMethod.COMPREHENSIVE and evaluation.criteria:
+        _move(evaluation, Evaluation.Status.SCORING)
         ScoreSheet.objects.filter(evaluation=evaluation, status=ScoreSheet.Status.QUALIFIED).update(
             status=ScoreSheet.Status.DRAFT, updated_at=timezone.now()
         )

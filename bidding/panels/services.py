@@ -8,6 +8,7 @@ seated. The draw itself is experts.panels (experts know nothing of bids: DESIGN 
 
 import datetime
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -118,10 +119,17 @@ def request_panel(
             )
         )
     experts = size - len(representative_ids)
-    if experts * 3 < size * 2:
+    # The share rounded to two places, as the rulebook writes two thirds (6 of 9 is 66.67 %).
+    share = (Decimal(experts) * 100 / size).quantize(Decimal("0.01"), ROUND_HALF_UP) if size else Decimal(0)
+    min_share = rule_value("panel.min_expert_share_percent", on=_rules_date(lot))
+    if share < min_share:
         errors.append(
             format_lazy(
-                _("Experts must be at least two thirds of the panel: {experts} of {size} are not."),
+                _(
+                    "Experts must be at least two thirds of the panel ({share} percent in the rulebook): "
+                    "{experts} of {size} are not."
+                ),
+                share=min_share,
                 experts=experts,
                 size=size,
             )

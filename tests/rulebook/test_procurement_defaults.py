@@ -42,6 +42,7 @@ EXPECTED = {
     "panel.min_expert_share_percent": ("66.67", "percent"),
     "panel.min_size_non_tender": ("3", "count"),
     "panel.reserves": ("3", "count"),
+    "panel.avoidance_years": ("3", "years"),
     "panel.answer_hours": ("12", "count"),
     "evaluation.deviation_percent": ("30", "percent"),
     "evaluation.abnormal_price_percent": ("40", "percent"),
