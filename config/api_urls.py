@@ -11,4 +11,5 @@ urlpatterns = [
     path("bidding/", include("bidding.api.urls")),
     path("suppliers/", include("suppliers.api.urls")),
     path("experts/", include("experts.api_urls")),
+    path("contracts/", include("contracts.api_urls")),
 ]

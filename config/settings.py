@@ -163,6 +163,7 @@ CELERY_TASK_ROUTES = {
     "suppliers.*": {"queue": "default"},
     "bidding.*": {"queue": "default"},
     "experts.*": {"queue": "default"},
+    "contracts.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -267,6 +268,30 @@ CELERY_BEAT_SCHEDULE = {
     "bidding-start-contracting": {
         "task": "bidding.start_contracting",
         "schedule": crontab(minute=55),
+        "options": {"queue": "default"},
+    },
+    # Contracts: the signing limit (warned before, escalated to the regulator after), the contract
+    # notice limit, and payments to small and micro enterprises past the rulebook's days after
+    # acceptance; each flagged once (idempotent), early each morning and again at noon.
+    "contracts-sweep-signing-limits": {
+        "task": "contracts.sweep_signing_limits",
+        "schedule": crontab(hour="0,12", minute=20),
+        "options": {"queue": "default"},
+    },
+    "contracts-flag-late-contract-notices": {
+        "task": "contracts.flag_late_contract_notices",
+        "schedule": crontab(hour="0,12", minute=25),
+        "options": {"queue": "default"},
+    },
+    "contracts-flag-late-sme-payments": {
+        "task": "contracts.performance.flag_late_sme_payments",
+        "schedule": crontab(hour="0,12", minute=30),
+        "options": {"queue": "default"},
+    },
+    # Lots moved to contracting get their contract draft, prefilled from the award (idempotent).
+    "contracts-prepare-drafts": {
+        "task": "contracts.prepare_drafts",
+        "schedule": crontab(minute=58),
         "options": {"queue": "default"},
     },
     # Feeds of other credit platforms dropped into CREDIT_IMPORT_DIR (each file imported once).
@@ -420,6 +445,11 @@ BID_UPLOAD_SEGMENT_BYTES = 1024 * 1024
 # PDFs: reuse the bytes of an HTML document already rendered by this process (procurement.pdf);
 # the test suite turns it on (tests/environment.py), where fixtures publish the same documents.
 PDF_MEMO = env.bool("PDF_MEMO", default=False)
+# Contract signatures (contracts.signing): the platform's own CA by default; a real CA's
+# certificates with "contracts.signing.PKCS12Signer" and a folder of <uscc>.p12 files.
+CONTRACT_SIGNER = env.str("CONTRACT_SIGNER", default="contracts.signing.PlatformSigner")
+CONTRACT_SIGNER_PKCS12_DIR = env.str("CONTRACT_SIGNER_PKCS12_DIR", default="")
+CONTRACT_SIGNER_PKCS12_PASSPHRASE = env.str("CONTRACT_SIGNER_PKCS12_PASSPHRASE", default="")
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -462,6 +492,15 @@ SPECTACULAR_SETTINGS = {
         "PanelStatusEnum": "experts.models.Panel.Status",
         "PanelSeatKindEnum": "experts.models.PanelSeat.Kind",
         "PanelSeatStatusEnum": "experts.models.PanelSeat.Status",
+        "ContractStatusEnum": "contracts.models.Contract.Status",
+        "SupplementaryAgreementStatusEnum": "contracts.models.SupplementaryAgreement.Status",
+        "ContractPartyEnum": "contracts.models.Party",
+        "MilestoneStatusEnum": "contracts.performance.models.Milestone.Status",
+        "MilestoneKindEnum": "contracts.performance.models.Milestone.Kind",
+        "PaymentApplicationStatusEnum": "contracts.performance.models.PaymentApplication.Status",
+        "AcceptanceOutcomeEnum": "contracts.performance.models.Acceptance.Outcome",
+        "BreachKindEnum": "contracts.performance.models.Breach.Kind",
+        "FinancingApplicationStatusEnum": "contracts.financing.models.FinancingApplication.Status",
     },
     "TITLE": "Sunlight API",
     "DESCRIPTION": "Sunlight e-procurement platform: the REST API.",

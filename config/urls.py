@@ -20,6 +20,7 @@ urlpatterns = [
     path("notices/", include("procurement.notice_urls")),
     path("suppliers/", include("suppliers.urls")),
     path("experts/", include("experts.urls")),
+    path("contracts/", include("contracts.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),

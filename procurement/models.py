@@ -585,6 +585,10 @@ class Notice(TimeStampedModel):
         FAILED = "failed", _("Failed procurement notice")
         RESULT = "result", _("Result notice")
         COMPLAINT_DECISION = "complaint", _("Complaint decision")
+        CONTRACT = "contract", _("Contract notice")
+        SUPPLEMENT = "supplement", _("Supplementary contract notice")
+        ACCEPTANCE = "acceptance", _("Acceptance result")
+        BREACH = "breach", _("Breach and termination notice")
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="notices"

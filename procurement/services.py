@@ -1780,6 +1780,16 @@ NOTICE_TITLES = {
         "{purchaser}{title}投诉处理决定公告",
         "Complaint decision: {title} ({purchaser})",
     ),
+    Notice.Kind.CONTRACT: ("{purchaser}{title}合同公告", "Contract notice: {title} ({purchaser})"),
+    Notice.Kind.SUPPLEMENT: (
+        "{purchaser}{title}补充合同公告",
+        "Supplementary contract notice: {title} ({purchaser})",
+    ),
+    Notice.Kind.ACCEPTANCE: (
+        "{purchaser}{title}履约验收结果公告",
+        "Acceptance result: {title} ({purchaser})",
+    ),
+    Notice.Kind.BREACH: ("{purchaser}{title}违约情况公告", "Breach notice: {title} ({purchaser})"),
 }
 
 

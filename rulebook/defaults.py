@@ -981,6 +981,57 @@ DEFAULT_RULES += [
         since=_REG_DATE,
         note="Counted from the day the contract is signed.",
     ),
+    _rule(
+        "contract.signing_warning_days",
+        "合同签订期限届满前提醒提前期",
+        "Warning before the signing limit",
+        "5",
+        "days",
+        basis=(
+            f"{_GPL[0]}第四十六条（中标、成交通知书发出之日起三十日内签订合同）。届满前提醒的天数为平台默认值，"
+            "由本级财政部门设定。",
+            f"{_GPL[1]}, Article 46 (the contract is signed within thirty days of the award notice). "
+            "The days of warning before the limit are the platform's default, for the finance bureau to set.",
+        ),
+        since=_GPL_DATE,
+        note="Calendar days before contract.signing_days runs out.",
+    ),
+    _rule(
+        "contract.notice_redacts_personal_data",
+        "合同公告隐去个人信息",
+        "Personal data withheld from the published contract",
+        "1",
+        "count",
+        basis=(
+            f"{_REG[0]}第五十条（合同公告，涉及国家秘密、商业秘密的内容除外）；《中华人民共和国个人信息保护法》"
+            "第十三条、第二十五条（个人信息处理者不得公开其处理的个人信息，取得个人单独同意的除外）。",
+            f"{_REG[1]}, Article 50 (the contract is published except content involving state or trade "
+            "secrets); Personal Information Protection Law, Articles 13 and 25 (a handler does not make "
+            "public the personal information it handles without the person's separate consent).",
+        ),
+        since=datetime.date(2021, 11, 1),
+        note="1: contact persons, telephones and bank account numbers are masked in the published copy; "
+        "0: the signed contract is published as it is.",
+    ),
+    _rule(
+        "payment.sme_days",
+        "向中小企业支付款项期限（验收合格后）",
+        "Time to pay a small or micro enterprise (after acceptance)",
+        "30",
+        "days",
+        basis=(
+            "《保障中小企业款项支付条例》第八条、第十条：机关、事业单位从中小企业采购货物、工程、服务，应当自"
+            "货物、工程、服务交付之日起30日内支付款项；合同另有约定的，付款期限最长不得超过60日。合同约定采取"
+            "履行进度结算、定期结算等结算方式的，付款期限应当自双方确认结算金额之日起算；约定以检验或者验收合格"
+            "作为支付条件的，付款期限应当自检验或者验收合格之日起算。",
+            "Regulations on Guaranteeing Payments to Small and Medium-sized Enterprises, Articles 8 and 10: "
+            "government bodies and public institutions pay an SME within 30 days of delivery (at most 60 "
+            "days if the contract says so); where acceptance is the condition of payment, the time counts "
+            "from acceptance.",
+        ),
+        since=datetime.date(2020, 9, 1),
+        note="Calendar days from the acceptance of the milestone paid for.",
+    ),
 ]
 
 

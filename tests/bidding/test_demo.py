@@ -9,6 +9,7 @@ from accounts.models import Organisation
 from audit.models import AuditEvent
 from bidding import demo
 from bidding.models import Bid, BidFile, Bond, Opening
+from contracts import demo as contracts_demo
 from procurement.models import Lot, Notice, Project
 from suppliers.models import SupplierProfile
 from tests.procurement.conftest import declared_next_year  # noqa: F401 - a fixture
@@ -22,7 +23,8 @@ DEMO_SUPPLIERS = ("jx_supplier", "jx_supplier2", "yx_supplier", "my_supplier", "
 @pytest.fixture
 def loaded(declared_next_year):  # noqa: F811
     """The whole demo. The supplier registrations come from suppliers/demo.py; where a demo supplier
-    has none (that demo not there), an approved one is made, and the bidding demo loaded again."""
+    has none (that demo not there), an approved one is made, and the bidding and contracts demos
+    loaded again."""
     call_command("load_demo")
     missing = Organisation.objects.filter(
         memberships__user__username__in=DEMO_SUPPLIERS, supplier_profile__isnull=True
@@ -31,6 +33,7 @@ def loaded(declared_next_year):  # noqa: F811
         for organisation in missing:
             make_profile(organisation, status=SupplierProfile.Status.APPROVED)
         demo.load()
+        contracts_demo.load()
 
 
 def _counts():
@@ -66,8 +69,9 @@ def test_the_jiaxing_bonds_are_lodged_one_verified_and_jx_supplier_holds_a_seale
 def test_the_yuxi_lot_is_opened_by_two_officers_with_three_bids_and_its_record_is_public(loaded):
     project = Project.objects.get(title_zh=demo.YUXI_PROJECT)
     lot1, lot2 = project.lots.order_by("number")
-    # Lot 1 is then taken on to its award by bidding/evaluation_demo.py (test_evaluation_demo.py).
-    assert (lot1.status, lot2.status) == (Lot.Status.AWARDED, Lot.Status.FAILED)
+    # Lot 1 is then taken on to its award by bidding/evaluation_demo.py (test_evaluation_demo.py)
+    # and to contracting by contracts/demo.py (tests/contracts/test_demo.py).
+    assert (lot1.status, lot2.status) == (Lot.Status.CONTRACTING, Lot.Status.FAILED)
     opening = Opening.objects.get(lot=lot1)
     assert opening.status == Opening.Status.OPENED and not opening.failed and opening.valid_bids == 3
     assert (opening.first_officer.username, opening.second_officer.username) == ("yx_agency", "yx_approver")

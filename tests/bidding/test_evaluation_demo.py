@@ -1,7 +1,8 @@
 """bidding/evaluation_demo.py: load_demo takes the opened Yuxi soil-testing lot through its panel
-draw, evaluation, award and a challenge to the result, through the services; loading again adds
-nothing. The scoring stage (the Yuxi documents have no scored criteria) is tested on a seated
-comprehensive evaluation."""
+draw, evaluation, award and a challenge to the result, through the services (the contracts demo,
+loaded after it, then answers the challenge as yx_agency and takes the lot to contracting:
+tests/contracts/test_demo.py); loading again adds nothing. The scoring stage (the Yuxi documents
+have no scored criteria) is tested on a seated comprehensive evaluation."""
 
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from bidding import demo, evaluation_demo
 from bidding.award.models import Award, AwardLetter
 from bidding.challenges.models import Challenge
 from bidding.models import BidAssessment, Evaluation, Score, ScoreSheet
+from contracts import demo as contracts_demo
 from experts.models import DrawExclusion, Panel, PanelSeat
 from procurement.models import Lot, Notice, Project
 from suppliers.models import SupplierProfile
@@ -39,6 +41,7 @@ def loaded(declared_next_year):  # noqa: F811
         for organisation in missing:
             make_profile(organisation, status=SupplierProfile.Status.APPROVED)
         demo.load()
+        contracts_demo.load()
     return Project.objects.get(title_zh=demo.YUXI_PROJECT).lots.get(number=1)
 
 
@@ -59,7 +62,7 @@ def _counts():
 
 def test_the_yuxi_lot_is_drawn_evaluated_awarded_and_challenged(loaded):
     lot = loaded
-    assert lot.status == Lot.Status.AWARDED
+    assert lot.status == Lot.Status.CONTRACTING  # awarded here; the contracts demo takes it on
     panel = Panel.objects.get(lot=lot)
     assert panel.status == Panel.Status.SEATED and panel.published_at is not None
     assert panel.specialties == [lot.project.classification_code] and panel.seed
@@ -96,8 +99,10 @@ def test_the_yuxi_lot_is_drawn_evaluated_awarded_and_challenged(loaded):
     winner_letter = AwardLetter.objects.get(award=award, kind=AwardLetter.Kind.AWARD_NOTICE)
     assert winner_letter.bid == award.winner
 
-    challenge = Challenge.objects.select_related("supplier", "filed_by").get(lot=lot)
-    assert challenge.status == Challenge.Status.OPEN and challenge.answer == ""
+    challenge = Challenge.objects.select_related("supplier", "filed_by", "answered_by").get(lot=lot)
+    # Filed by this demo; answered (not upheld) by yx_agency in the contracts demo loaded after it.
+    assert challenge.status == Challenge.Status.ANSWERED and challenge.upheld is False
+    assert challenge.answered_by.username == "yx_agency"
     assert challenge.notice == notice and challenge.subject == "result"
     assert challenge.supplier != award.winner.supplier
     assert challenge.filed_by.username == "zz_supplier"  # the highest price never wins here
@@ -111,6 +116,7 @@ def test_the_yuxi_lot_is_drawn_evaluated_awarded_and_challenged(loaded):
         "bidding.award_confirmed",
         "experts.draw_published",
         "bidding.challenge_filed",
+        "bidding.challenge_answered",
     } <= actions
 
 
@@ -125,7 +131,7 @@ def test_loading_again_creates_nothing(loaded):
 def test_the_evaluation_demo_skips_quietly_without_an_opened_yuxi_lot(caplog):
     with caplog.at_level("INFO", logger="bidding.evaluation_demo"):
         assert evaluation_demo.load() == []
-    assert "not opened" in caplog.text
+    assert "not awaiting evaluation or award" in caplog.text
     assert not Panel.objects.exists() and not Award.objects.exists()
 
 

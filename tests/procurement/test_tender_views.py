@@ -674,6 +674,9 @@ def test_notice_detail_query_count(client, tendering_project, officer, django_as
 
 def test_a_scheduled_tender_is_not_public_but_its_project_page_shows_it(as_role, drafted_project, officer):
     at = timezone.now() + datetime.timedelta(days=1)
+    # The documents' earliest lawful dates follow the day the notice goes out, not today.
+    dates = services._default_dates(drafted_project, timezone.localdate(at))
+    TenderDocument.objects.filter(project=drafted_project).update(**dates)
     services.publish_tender(drafted_project.pk, actor=officer, publish_at=at)
     tender = drafted_project.notices.get(kind=Notice.Kind.TENDER)
     anonymous = as_role("anonymous")

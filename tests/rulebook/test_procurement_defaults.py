@@ -68,6 +68,9 @@ EXPECTED = {
     "complaint.decision_working_days": ("30", "working_days"),
     "contract.signing_days": ("30", "days"),
     "contract.notice_working_days": ("2", "working_days"),
+    "contract.signing_warning_days": ("5", "days"),
+    "contract.notice_redacts_personal_data": ("1", "count"),
+    "payment.sme_days": ("30", "days"),
 }
 
 

@@ -11,8 +11,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--print-logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--except",
+            dest="except_apps",
+            action="append",
+            default=[],
+            metavar="APP",
+            help="Leave out this app's demo data (repeatable), e.g. --except contracts.",
+        )
 
-    def handle(self, *args, print_logins=False, **options):
+    def handle(self, *args, print_logins=False, except_apps=(), **options):
         from accounts import demo as accounts_demo
 
         if not print_logins:
@@ -20,6 +28,8 @@ class Command(BaseCommand):
             # audit last: its demo signs a first checkpoint over everything the others recorded.
             configs = sorted(apps.get_app_configs(), key=lambda c: c.name == "audit")
             for config in configs:
+                if config.label in except_apps:
+                    continue
                 try:
                     module = importlib.import_module(f"{config.name}.demo")
                 except ModuleNotFoundError as exc:
