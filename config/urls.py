@@ -21,9 +21,11 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("experts/", include("experts.urls")),
     path("contracts/", include("contracts.urls")),
+    path("", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/", include("config.api_urls")),
+    path("api/ocds/", include("disclosure.ocds.urls")),
 ]
 
 handler400 = "common.views.bad_request"

@@ -1,0 +1,3 @@
+"""The dashboards pages of the public portal (no login unless said)."""
+
+urlpatterns: list = []
