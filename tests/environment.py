@@ -20,8 +20,10 @@ def _redis_database(url: str, number: int) -> str:
 # database, so that two runs can share a server.
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+# TEST_CACHE_DB_TOP moves the range down, for several runs at once on one Redis server.
 _cache_url = _redis_database(
-    os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock", 15 - _WORKER
+    os.environ.get("REDIS_URL") or f"unix://{ROOT}/var/redis/redis.sock",
+    int(os.environ.get("TEST_CACHE_DB_TOP", "15")) - _WORKER,
 )
 if "PYTEST_XDIST_WORKER" in os.environ:
     # A worker inherits the controller's environment, where this module already ran: set, not default.
