@@ -164,6 +164,7 @@ CELERY_TASK_ROUTES = {
     "bidding.*": {"queue": "default"},
     "experts.*": {"queue": "default"},
     "contracts.*": {"queue": "default"},
+    "disclosure.*": {"queue": "default"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -299,6 +300,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "credit.import_feed_folder",
         "schedule": crontab(minute="*/15"),
         "options": {"queue": "default"},
+    },
+    # Search: each notice is indexed on commit; this sweep indexes any notice a lost job missed
+    # (idempotent).
+    "disclosure-search-index-pending": {
+        "task": "disclosure.search.index_pending",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
     },
 }
 # Seconds after which /healthz calls the worker heartbeat stale.
@@ -507,6 +515,18 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Public portal (disclosure) ------------------------------------------------------------------
+# Requests per client IP address on the public search, feeds, exports and OCDS API
+# ("<number>/<second|minute|hour|day>", disclosure.ratelimit).
+PUBLIC_RATE_LIMIT = env.str("PUBLIC_RATE_LIMIT", default="120/minute")
+# Search: results per page (default and most), the count shown exactly up to this cap ("10,000+"
+# above), the longest query read, and the rows of a CSV/Excel export.
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_PAGE_SIZE = 100
+SEARCH_COUNT_CAP = 10_000
+SEARCH_MAX_QUERY_LENGTH = 200
+SEARCH_EXPORT_MAX_ROWS = env.int("SEARCH_EXPORT_MAX_ROWS", default=10_000)
 
 # --- Logs: one JSON object a line on stderr ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
