@@ -80,9 +80,20 @@ class Release(models.Model):
 
 class RedFlag(models.Model):
     """One red-flag indicator raised for a lot or for a party, with the value that raised it, the
-    threshold it crossed and the evidence (disclosure.redflags.indicators names each code)."""
+    threshold it crossed and the evidence (disclosure.redflags.indicators names each code).
+
+    `level` says what the organisation is to the flag (Cardinal's groups): the same organisation
+    may be flagged by one indicator as a buyer and as a procuring entity (a purchaser running its
+    own procurement)."""
+
+    class Level(models.TextChoices):
+        LOT = "lot", _("Lot")
+        BUYER = "buyer", _("Buyer")
+        PROCURING_ENTITY = "procuring_entity", _("Procuring entity")
+        TENDERER = "tenderer", _("Tenderer")
 
     code = models.CharField(_("indicator"), max_length=32)
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.LOT)
     lot = models.ForeignKey(
         "procurement.Lot",
         verbose_name=_("lot"),
@@ -109,13 +120,19 @@ class RedFlag(models.Model):
         verbose_name_plural = _("red flags")
         constraints = [
             models.UniqueConstraint(
-                fields=["code", "lot", "organisation"], name="red_flag_once", nulls_distinct=False
+                fields=["code", "level", "lot", "organisation"], name="red_flag_once", nulls_distinct=False
             ),
             models.CheckConstraint(
                 condition=models.Q(lot__isnull=False) | models.Q(organisation__isnull=False),
                 name="red_flag_has_subject",
             ),
+            models.CheckConstraint(
+                condition=(models.Q(level="lot") & models.Q(lot__isnull=False))
+                | (~models.Q(level="lot") & models.Q(organisation__isnull=False)),
+                name="red_flag_level_subject",
+            ),
         ]
+        indexes = [models.Index(fields=["level", "code"], name="red_flag_level_code")]
 
     def __str__(self) -> str:
         return self.code
