@@ -136,3 +136,11 @@ class RedFlag(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def indicator(self):
+        """The indicator's entry in the registry (title, definition, basis), or None for a code
+        no longer there."""
+        from disclosure.redflags.indicators import indicator
+
+        return indicator(self.code)
