@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from procurement.models import Category, Method, Notice
@@ -50,7 +51,8 @@ class SearchEntry(models.Model):
 
 class Release(models.Model):
     """An OCDS 1.1.5 release, written once for a public event of one lot (one ocid per lot) and
-    never changed: the JSON is kept as published."""
+    never changed: the JSON is kept as published, as text (the API and the bulk files send these
+    bytes as they are; the database refuses an UPDATE, migration 0003)."""
 
     release_id = models.CharField(_("release id"), max_length=120, unique=True)
     ocid = models.CharField(_("ocid"), max_length=80)
@@ -63,7 +65,8 @@ class Release(models.Model):
         Notice, verbose_name=_("notice"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     buyer_id = models.CharField(_("buyer identifier"), max_length=40)
-    data = models.JSONField(_("release"))
+    data = models.TextField(_("release (JSON as published)"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("OCDS release")
