@@ -10,4 +10,5 @@ class DisclosureConfig(AppConfig):
         # Celery's autodiscovery imports <app>.tasks only: the sub-packages' tasks live apart.
         from .ocds import tasks as ocds_tasks  # noqa: F401
         from .redflags import tasks as redflag_tasks  # noqa: F401
+        from .search import signals as search_signals  # noqa: F401
         from .search import tasks as search_tasks  # noqa: F401
