@@ -308,7 +308,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # Red flags: every indicator recomputed from the data in one transaction (idempotent), hourly
+    # (a lot opened, a result published or a score submitted shows within the hour).
+    "disclosure-redflags-compute-all": {
+        "task": "disclosure.redflags.compute_all",
+        "schedule": crontab(minute=35),
+        "options": {"queue": "default", "expires": 3000},
+    },
 }
+# Red flags (disclosure.redflags.indicators): per indicator code, parameters that override the
+# registry's defaults, e.g. {"R024": {"threshold": "0.005"}, "R048": {"minimum_contracting_processes": 5}};
+# a threshold of None means Tukey's fences over the data.
+REDFLAG_PARAMETERS: dict = {}
 # Seconds after which /healthz calls the worker heartbeat stale.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=120)
 

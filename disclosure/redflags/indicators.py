@@ -431,11 +431,13 @@ EXPERT_DEVIATION = Indicator(
     family=Family.EVALUATION,
     title=Bilingual("评审专家打分偏离评审小组", "Expert score far from the panel"),
     definition=Bilingual(
-        "评审成员对某投标某项评分因素的打分（或其非价格总分）落在评审小组全体成员打分的 Tukey 围栏之外，"
-        "且与小组中位数之差超过该评审采用的偏离幅度（规则库：该因素分值的百分比）。",
+        "评审成员对某投标某项评分因素的打分（或其非价格总分）落在小组其他成员打分的 Tukey 围栏之外，"
+        "且与其他成员打分中位数之差超过该评审采用的偏离幅度（规则库：该因素分值的百分比）；"
+        "至少三名成员打分时才比较。",
         "A panel member's score for a bid on a criterion (or their non-price total for it) lies "
-        "outside the Tukey fences of all members' scores for it, and further from the panel's median "
-        "than the evaluation's deviation share (the rulebook's percentage of the criterion's points).",
+        "outside the Tukey fences of the other members' scores for it, and further from their median "
+        "than the evaluation's deviation share (the rulebook's percentage of the criterion's points); "
+        "compared where at least three members scored.",
     ),
     basis=Bilingual(
         "《政府采购货物和服务招标投标管理办法》（财政部令第87号）第六十二条（持不同意见的成员应签署不同意见及理由）；"
