@@ -308,6 +308,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"queue": "default", "expires": 55},
     },
+    # OCDS: each notice is published as releases on commit; this sweep writes what a lost job or
+    # a scheduled notice left (idempotent). Nightly, the daily bulk files of the days that changed.
+    "disclosure-ocds-publish-pending": {
+        "task": "disclosure.ocds.publish_pending",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 55},
+    },
+    "disclosure-ocds-bulk-files": {
+        "task": "disclosure.ocds.write_bulk_files",
+        "schedule": crontab(hour=1, minute=10),
+        "options": {"queue": "default"},
+    },
     # Red flags: every indicator recomputed from the data in one transaction (idempotent), hourly
     # (a lot opened, a result published or a score submitted shows within the hour).
     "disclosure-redflags-compute-all": {
@@ -538,6 +550,17 @@ SEARCH_MAX_PAGE_SIZE = 100
 SEARCH_COUNT_CAP = 10_000
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_EXPORT_MAX_ROWS = env.int("SEARCH_EXPORT_MAX_ROWS", default=10_000)
+# OCDS open data (disclosure.ocds): the registered ocid prefix ("ocds-" and six characters), the
+# publisher and licence every package names, the public address releases link to (releases are
+# written once, so their links must be the site's public address), the API's page sizes and the
+# storage folder of the daily bulk files.
+OCDS_PREFIX = env.str("OCDS_PREFIX", default="ocds-sunl1t")
+OCDS_PUBLISHER_NAME = env.str("OCDS_PUBLISHER_NAME", default="阳光采购平台 Sunlight Procurement")
+OCDS_LICENSE = env.str("OCDS_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+OCDS_BASE_URL = env.str("OCDS_BASE_URL", default="http://localhost:8000")
+OCDS_PAGE_SIZE = 100
+OCDS_MAX_PAGE_SIZE = 1000
+OCDS_BULK_FOLDER = "ocds/bulk"
 
 # --- Logs: one JSON object a line on stderr ------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
