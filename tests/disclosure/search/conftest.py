@@ -207,9 +207,7 @@ def build_scenario() -> Scenario:
     def at(hours: int) -> datetime.datetime:
         return now - datetime.timedelta(hours=hours)
 
-    computers = make_project(
-        school, "教学用计算机采购", "Computers for teaching", budget=Decimal("2400000")
-    )
+    computers = make_project(school, "教学用计算机采购", "Computers for teaching", budget=Decimal("2400000"))
     make_lot(computers, "1500000")
     make_lot(computers, "900000")
     make_lot(computers, "100000", status=Lot.Status.CANCELLED)
@@ -314,7 +312,7 @@ def build_scenario() -> Scenario:
     notices["formula"] = make_notice(
         beds,
         Notice.Kind.CORRECTION,
-        title_zh="=HYPERLINK(\"http://example.com\")护理床补充说明",
+        title_zh='=HYPERLINK("http://example.com")护理床补充说明',
         title_en="=1+2 beds addendum",
         body_zh="补充说明。",
         body_en="Addendum.",

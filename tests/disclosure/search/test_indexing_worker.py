@@ -19,4 +19,5 @@ def test_a_saved_notice_is_indexed_once_its_transaction_commits(celery_worker):
     while not SearchEntry.objects.filter(notice=notice).exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert SearchEntry.objects.get(notice=notice).purchaser_id == project.purchaser_id
-    assert list(matching_entries(Criteria(tokens=["展柜"])).values_list("notice_id", flat=True)) == [notice.pk]
+    found = matching_entries(Criteria(tokens=["展柜"])).values_list("notice_id", flat=True)
+    assert list(found) == [notice.pk]
