@@ -8,6 +8,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         # Celery's autodiscovery imports <app>.tasks only: the sub-packages' tasks live apart.
+        from .ocds import signals as ocds_signals  # noqa: F401
         from .ocds import tasks as ocds_tasks  # noqa: F401
         from .redflags import tasks as redflag_tasks  # noqa: F401
         from .search import signals as search_signals  # noqa: F401
