@@ -163,10 +163,13 @@ Parameters = Callable[[str, str], object]
 
 
 def _text(value) -> str | None:
+    """A number as the evidence keeps it: as given (prices keep their two places), or rounded to
+    the six places of the flag's value when longer."""
     if value is None:
         return None
     if isinstance(value, Decimal):
-        return str(rounded(value))
+        exponent = value.as_tuple().exponent
+        return str(rounded(value) if isinstance(exponent, int) and exponent < -6 else value)
     return str(value)
 
 
@@ -834,7 +837,10 @@ def expert_deviations(evaluations: Iterable[EvaluationFact], *, code: str) -> li
         groups: dict[tuple[int, int], list[ScoreFact]] = defaultdict(list)
         for score in _with_totals(evaluation.scores):
             groups[(score.bid_id, score.criterion)].append(score)
-        for (_, _), items in sorted(groups.items()):
+        # Each criterion of a bid, then the bid's total.
+        for (_, _), items in sorted(
+            groups.items(), key=lambda entry: (entry[0][0], entry[0][1] == TOTAL, entry[0][1])
+        ):
             if len({item.seat_id for item in items}) < 3:
                 continue
             compared[evaluation.lot_id] += len(items)

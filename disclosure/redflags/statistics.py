@@ -13,8 +13,8 @@ Q3 + 1.5·IQR with IQR = Q3 − Q1.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from fractions import Fraction
 
-THIRD = Decimal(1) / Decimal(3)
 ONE_AND_A_HALF = Decimal("1.5")
 PRECISION = 28
 
@@ -29,16 +29,18 @@ def quantile(values: Iterable[Decimal], p: Decimal) -> Decimal:
     if not (0 <= p <= 1):
         raise ValueError("p must be between 0 and 1")
     n = len(data)
+    # h = (n + 1/3)·p + 1/3, kept exact as a fraction so that p = 1/2 gives the median exactly.
+    h = (Fraction(3 * n + 1) * Fraction(p) + 1) / 3
+    floor = int(h)
+    if floor < 1 or p == 0:
+        return data[0]
+    if floor >= n or p == 1:
+        return data[-1]
+    low, high = data[floor - 1], data[floor]
+    weight = h - floor
     with localcontext() as context:
         context.prec = PRECISION
-        h = (n + THIRD) * p + THIRD
-        floor = int(h)
-        if floor < 1 or p == 0:
-            return data[0]
-        if floor >= n or p == 1:
-            return data[-1]
-        low, high = data[floor - 1], data[floor]
-        return low + (h - floor) * (high - low)
+        return low + Decimal(weight.numerator) * (high - low) / Decimal(weight.denominator)
 
 
 def percentile(values: Iterable[Decimal], percent: int | Decimal) -> Decimal:

@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="disclosure.redflags.compute_all", queue="default", acks_late=True)
+@shared_task(name="disclosure.redflags.compute_all", acks_late=True, ignore_result=True)
 def compute_all() -> int:
-    """Recompute every red flag (beat: hourly, and nightly; see config/settings.py)."""
+    """Recompute every red flag (beat: hourly; the queue comes from CELERY_TASK_ROUTES)."""
     return services.compute_all()
