@@ -39,8 +39,8 @@ def header() -> list[str]:
     return [
         _("Published at"),
         _("Kind of notice"),
-        _("Title (Chinese)"),
-        _("Title (English)"),
+        _("Notice title (Chinese)"),
+        _("Notice title (English)"),
         _("Project number"),
         _("Purchaser"),
         _("Suppliers"),
