@@ -1,3 +1,10 @@
-"""The dashboards pages of the public portal (no login unless said)."""
+"""The dashboards pages of the public portal: the public's (no login) and the regulator's."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.public_dashboard, name="dashboards"),
+    path("regulator/", views.regulator_dashboard, name="dashboard_regulator"),
+]
