@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from common.i18n import in_english
 from procurement.models import Category, Method
@@ -173,7 +173,7 @@ def _spend_figure(fid: str, title: str, definition: str, totals, label, whole: D
         title=title,
         desc=desc,
         svg=charts.bar_chart(chart_id=fid, title=title, desc=desc, bars=bars, empty_text=_no_data()),
-        head=["", _("Amount (CNY)"), _("Awards"), _("Share of the amount")],
+        head=["", _("Amount (CNY)"), pgettext("dashboard", "Awards"), _("Share of the amount")],
         rows=[[label(t.key), money(t.amount), str(t.count), percent(share(t.amount, whole))] for t in totals],
     )
 
@@ -247,7 +247,13 @@ def _share_figure(fid: str, title: str, definition: str, named: tuple[str, str],
         title=title,
         desc=desc,
         svg=charts.share_chart(chart_id=fid, title=title, desc=desc, rows=share_rows, empty_text=_no_data()),
-        head=["", _("Amount (CNY)"), _("Share of the amount"), _("Awards"), _("Share of the awards")],
+        head=[
+            "",
+            _("Amount (CNY)"),
+            _("Share of the amount"),
+            pgettext("dashboard", "Awards"),
+            _("Share of the awards"),
+        ],
         rows=rows,
         chart_column=2,
         note=_("The legend shows the share of the amount, then the share of the awards."),
@@ -335,7 +341,7 @@ def month_figure(data: Dashboard, first=None, last=None) -> Figure:
         title=title,
         desc=desc,
         svg=svg,
-        head=[_("Year") if by_year else _("Month"), _("Amount (CNY)"), _("Awards")],
+        head=[_("Year") if by_year else _("Month"), _("Amount (CNY)"), pgettext("dashboard", "Awards")],
         rows=[[label, money(m.amount), str(m.count)] for label, m in points],
     )
 
@@ -376,7 +382,7 @@ def bids_figure(data: Dashboard) -> Figure:
         title=title,
         desc=desc,
         svg=svg,
-        head=[_("Bids"), _("Lots"), _("Share of the lots")],
+        head=[pgettext("dashboard", "Bids"), pgettext("dashboard", "Lots"), _("Share of the lots")],
         rows=[[text, str(lots), percent(share(lots, competition.lots))] for text, lots in points],
     )
 
@@ -483,7 +489,7 @@ def party_figure(fid: str, title: str, parties: list[PartyFigures], *, party_hea
         head=[
             party_head,
             _("Amount (CNY)"),
-            _("Awards"),
+            pgettext("dashboard", "Awards"),
             _("Public tender share"),
             _("SME share of the amount"),
             _("Lots opened"),
