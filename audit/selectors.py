@@ -57,6 +57,23 @@ def latest_checkpoints(limit: int = 10) -> QuerySet[AuditCheckpoint]:
     return AuditCheckpoint.objects.order_by("-sequence")[:limit]
 
 
+def checkpoints_page(*, before: int | None, size: int) -> tuple[list[AuditCheckpoint], int | None]:
+    """Checkpoints newest first, below sequence `before` (None: from the newest), and the cursor of
+    the next page (None at the end)."""
+    qs = AuditCheckpoint.objects.order_by("-sequence")
+    if before is not None:
+        qs = qs.filter(sequence__lt=before)
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    return rows, (rows[-1].sequence if more else None)
+
+
+def all_checkpoints() -> QuerySet[AuditCheckpoint]:
+    """Every checkpoint, oldest first (one a day: a few thousand in a decade)."""
+    return AuditCheckpoint.objects.order_by("sequence")
+
+
 def latest_checkpoint() -> AuditCheckpoint | None:
     return AuditCheckpoint.objects.order_by("-sequence").first()
 

@@ -1,4 +1,4 @@
-"""Site-wide pages: the home page, /healthz and the bilingual error pages."""
+"""Site-wide pages: /healthz and the bilingual error pages (the home page is disclosure:home)."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -9,13 +9,6 @@ from django.views.decorators.http import require_safe
 
 from .exceptions import DomainError
 from .health import health_report
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated:
-        return redirect("accounts:workspace")
-    return redirect("accounts:login")
 
 
 @never_cache

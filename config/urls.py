@@ -7,7 +7,6 @@ from drf_spectacular.views import SpectacularAPIView
 from common import views as common_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
     path("healthz", common_views.healthz, name="healthz"),
     path("favicon.ico", common_views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +20,7 @@ urlpatterns = [
     path("suppliers/", include("suppliers.urls")),
     path("experts/", include("experts.urls")),
     path("contracts/", include("contracts.urls")),
+    # The public portal, home page included (disclosure:home at /).
     path("", include("disclosure.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,5 +1,6 @@
 """The public chain page and the JSON head endpoint."""
 
+import datetime
 import re
 
 import pytest
@@ -7,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit import chain, selectors
+from audit.models import AuditCheckpoint
 from audit.services import record_checkpoint, record_event
 from tests.accounts.factories import OrganisationFactory
 
@@ -153,3 +155,67 @@ def test_times_are_shown_to_the_second_with_the_zone_spelled_out(
     # base64 or hex and could spell "CST" by chance, are left out).
     text_only = re.sub(r"<pre\b.*?</pre>|<code\b.*?</code>", "", html, flags=re.DOTALL)
     assert "CST" not in text_only
+
+
+# --- Every checkpoint: the page and the JSON -------------------------------------------------------
+
+
+def test_the_chain_page_links_every_checkpoint_the_json_and_the_verification(client):
+    html = client.get(reverse("audit:chain")).content.decode()
+    assert reverse("audit:checkpoints") in html
+    assert reverse("audit:checkpoints_json") in html
+    assert "/audit/verify" in html
+
+
+def test_the_checkpoints_page_lists_all_with_signatures_and_keys(client, chain_with_checkpoints):
+    response = client.get(reverse("audit:checkpoints"), headers={"accept-language": "en"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for checkpoint in AuditCheckpoint.objects.all():
+        assert checkpoint.signature in html and checkpoint.head_hash in html
+    assert "BEGIN PUBLIC KEY" in html
+    assert "Signed checkpoints" in html
+
+
+def test_the_checkpoints_page_query_count_is_pinned(
+    client, chain_with_checkpoints, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert client.get(reverse("audit:checkpoints")).status_code == 200
+
+
+def test_the_checkpoints_page_pages_by_sequence(client, chain_with_checkpoints, monkeypatch):
+    from audit import views
+
+    monkeypatch.setattr(views, "CHECKPOINTS_PAGE_SIZE", 2)
+    first = client.get(reverse("audit:checkpoints"))
+    assert [c.sequence for c in first.context["checkpoints"]] == [5, 4]
+    second = client.get(reverse("audit:checkpoints"), {"before": first.context["next_before"]})
+    assert [c.sequence for c in second.context["checkpoints"]] == [3]
+    assert second.context["next_before"] is None
+
+
+@pytest.mark.parametrize("before", ["abc", "-3", "9" * 30])
+def test_a_forged_checkpoint_cursor_is_refused(client, before):
+    response = client.get(reverse("audit:checkpoints"), {"before": before}, headers={"accept-language": "en"})
+    assert response.status_code == 400
+    assert "This page link is broken" in response.content.decode()
+
+
+def test_the_checkpoints_json_gives_every_signed_message(client, chain_with_checkpoints):
+    response = client.get(reverse("audit:checkpoints_json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="audit-checkpoints.json"'
+    body = response.json()
+    assert body["purpose"] == chain.CHECKPOINT_PURPOSE and body["signature"] == "Ed25519"
+    assert [c["sequence"] for c in body["checkpoints"]] == [3, 4, 5]
+    for item in body["checkpoints"]:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", item["signed_at"])
+        signed_at = datetime.datetime.fromisoformat(item["signed_at"].replace("Z", "+00:00"))
+        message = chain.checkpoint_message(item["sequence"], item["head_hash"], signed_at)
+        assert item["message"] == message.decode()
+        assert chain.signature_is_valid(item["public_key"], item["signature"], message)
+
+
+def test_the_checkpoints_json_on_an_empty_chain(client):
+    assert client.get(reverse("audit:checkpoints_json")).json()["checkpoints"] == []
