@@ -18,7 +18,7 @@ import datetime
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from bidding.collusion import price_screens
@@ -85,7 +85,8 @@ class LotFact:
     period: int | None = None
     period_unit: str = "days"
     minimum_period: int | None = None
-    rule_key: str = ""
+    # The rulebook row of the minimum: {"key", "zh", "en"} (its name in both languages).
+    rule: Mapping = field(default_factory=dict)
     # The qualification outcomes and the winner are public (result published, or the lot failed).
     outcome_published: bool = False
     winner_bid_id: int | None = None
@@ -276,7 +277,7 @@ def r003(lots: Iterable[LotFact], *, threshold: int) -> list[Raised]:
                         ["unit", unit],
                         ["minimum", minimum],
                         ["threshold_source", "rulebook" if lot.minimum_period is not None else "default"],
-                        ["rule", lot.rule_key or None],
+                        ["rule", dict(lot.rule) or None],
                     ],
                 )
             )
@@ -783,7 +784,7 @@ def collusion(lots: Iterable[LotFact], *, prefix: str) -> list[Raised]:
                     lot,
                     len(suppliers),
                     None,
-                    [["bidders", len(suppliers)]],
+                    [["suppliers", len(suppliers)]],
                     groups=[
                         {
                             "value": _collusion_value(fact.evidence),

@@ -13,6 +13,7 @@ The evidence JSON a flag stores (disclosure.redflags.compute writes it):
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -67,6 +68,7 @@ FACT_LABELS = {
     "deviation_percent": _("Deviation share of the criterion's points (%)"),
     "scores": _("Scores compared"),
     "opened_at": _("Bids opened"),
+    "suppliers": _("Suppliers involved"),
 }
 
 UNIT_LABELS = {"days": _("calendar days"), "working_days": _("working days")}
@@ -79,9 +81,13 @@ SOURCE_LABELS = {
 STATUS_LABELS = {"valid": _("Valid"), "disqualified": _("Disqualified"), "opened": _("Opened")}
 
 
+_NUMBER = re.compile(r"^[-+]?[0-9][0-9.,:\s-]*$")
+
+
 @dataclass
 class Description:
-    facts: list[tuple[str, str]] = field(default_factory=list)
+    # (label, value as shown, whether the value is a number or a time: set in a monospaced face)
+    facts: list[tuple[str, str, bool]] = field(default_factory=list)
     bids: list[dict] = field(default_factory=list)
     lots: list[dict] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
@@ -105,6 +111,9 @@ def _display(key: str, value) -> str:
         return str(UNIT_LABELS.get(value, value))
     if key == "threshold_source":
         return str(SOURCE_LABELS.get(value, value))
+    if isinstance(value, dict):  # a text in both languages (a rulebook row's name)
+        text = value.get("en") if in_english() and value.get("en") else value.get("zh", "")
+        return f"{text} ({value['key']})" if value.get("key") else text
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, str) and (key.endswith("_at") or key == "bid_deadline"):
@@ -119,7 +128,8 @@ def describe(flag) -> Description:
     evidence = flag.evidence or {}
     description = Description()
     for key, value in evidence.get("facts", []):
-        description.facts.append((str(FACT_LABELS.get(key, key)), _display(key, value)))
+        shown = _display(key, value)
+        description.facts.append((str(FACT_LABELS.get(key, key)), shown, bool(_NUMBER.match(shown))))
     for bid in evidence.get("bids", []):
         description.bids.append(
             {
@@ -132,8 +142,9 @@ def describe(flag) -> Description:
     for lot in evidence.get("lots", []):
         description.lots.append({**lot, "title": _name(lot, "title")})
     for group in evidence.get("groups", []):
+        names = [_name(supplier) for supplier in group.get("suppliers", [])]
         description.groups.append(
-            {"value": group.get("value", ""), "suppliers": [_name(s) for s in group.get("suppliers", [])]}
+            {"value": group.get("value", ""), "suppliers": (", " if in_english() else "、").join(names)}
         )
     for row in evidence.get("deviations", []):
         description.deviations.append(

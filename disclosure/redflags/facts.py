@@ -61,35 +61,38 @@ def _latest_before(rows: list, moment: datetime.datetime):
 
 
 class _Rules:
-    """The rulebook's minimum submission period per method and date, each read once."""
+    """The rulebook's minimum submission period per method and date, each row read once."""
 
     def __init__(self):
-        self.cache: dict[tuple[str, datetime.date], int | None] = {}
+        self.cache: dict[tuple[str, datetime.date], object] = {}
 
-    def value(self, key: str, day: datetime.date) -> int | None:
+    def row(self, key: str, day: datetime.date):
         if (key, day) not in self.cache:
             try:
-                self.cache[(key, day)] = rulebook.rule_int(key, on=day)
+                self.cache[(key, day)] = rulebook.rule(key, on=day)
             except RuleNotFound:
                 self.cache[(key, day)] = None
         return self.cache[(key, day)]
 
-    def minimum(self, method: str, day: datetime.date) -> tuple[int | None, str, str]:
-        """(minimum, unit, rulebook key) for the method as of `day`; (None, "days", "") if none."""
-        asked: dict[str, int | None] = {}
+    def minimum(self, method: str, day: datetime.date) -> tuple[int | None, str, dict]:
+        """(minimum, unit, the rule as evidence) for the method as of `day`; (None, "days", {})
+        when the rulebook sets none."""
+        asked: dict[str, object] = {}
 
         def value(key: str):
-            asked[key] = self.value(key, day)
-            return asked[key]
+            asked[key] = self.row(key, day)
+            return int(asked[key].value) if asked[key] is not None else None
 
         rules = date_rules_for(method, value)
         # The first rule a method asks for is its period from the documents to the deadline.
         key = next(iter(asked), "")
+        row = asked.get(key)
+        described = {"key": key, "zh": row.name_zh, "en": row.name_en} if row is not None else {}
         if rules.min_days_to_deadline is not None:
-            return rules.min_days_to_deadline, "days", key
+            return rules.min_days_to_deadline, "days", described
         if rules.min_working_days_to_deadline is not None:
-            return rules.min_working_days_to_deadline, "working_days", key
-        return None, "days", ""
+            return rules.min_working_days_to_deadline, "working_days", described
+        return None, "days", {}
 
 
 def _periods(lots: list[Lot], notices: dict, documents: dict) -> dict[int, dict]:
@@ -109,8 +112,8 @@ def _periods(lots: list[Lot], notices: dict, documents: dict) -> dict[int, dict]
             continue
         start = timezone.localtime(notice_at).date()
         end = timezone.localtime(deadline).date()
-        minimum, unit, key = rules.minimum(lot.project.method, lot.project.rules_date or start)
-        entry.update(minimum_period=minimum, period_unit=unit, rule_key=key)
+        minimum, unit, rule = rules.minimum(lot.project.method, lot.project.rules_date or start)
+        entry.update(minimum_period=minimum, period_unit=unit, rule=rule)
         if unit == "working_days":
             working.append((lot.pk, start, end))
         else:
@@ -233,7 +236,7 @@ def lot_facts() -> list[LotFact]:
                 period=period.get("period"),
                 period_unit=period.get("period_unit", "days"),
                 minimum_period=period.get("minimum_period"),
-                rule_key=period.get("rule_key", ""),
+                rule=period.get("rule", {}),
                 outcome_published=outcome,
                 winner_bid_id=award.winner_id if award is not None else None,
                 collusion=tuple(collusion[lot.pk]),

@@ -153,7 +153,6 @@ _TUKEY_ZH = (
 )
 
 _RATIO = Bilingual("比率", "ratio")
-_DAYS = Bilingual("天数", "days")
 
 CARDINAL_INDICATORS = [
     Indicator(
@@ -177,7 +176,7 @@ CARDINAL_INDICATORS = [
         ),
         levels=(Level.LOT,),
         public=True,
-        value_label=_DAYS,
+        value_label=Bilingual("期限（日或工作日）", "period (days or working days)"),
         parameters=_params(threshold=15),
     ),
     Indicator(

@@ -71,7 +71,13 @@ def valid_lot(prices, winner=0, **more):
 
 
 def test_r003_fires_below_the_rulebook_minimum_of_the_method():
-    short = lot([bid(1, 100)], period=12, period_unit="days", minimum_period=20, rule_key="public_tender.x")
+    short = lot(
+        [bid(1, 100)],
+        period=12,
+        period_unit="days",
+        minimum_period=20,
+        rule={"key": "public_tender.x", "zh": "甲", "en": "A"},
+    )
     enough = lot([bid(1, 100)], period=20, period_unit="days", minimum_period=20)
     raised = compute.r003([short, enough], threshold=15)
     assert [(f.lot_id, f.value, f.threshold) for f in raised] == [(short.lot_id, D(12), D(20))]

@@ -88,7 +88,8 @@ def test_short_submission_period_against_the_rulebook(parties):
     tender = flags_of(tender_lot)["R003"]
     assert (tender.value, tender.threshold) == (Decimal(14), Decimal(20))
     facts = dict(tender.evidence["facts"])
-    assert facts["unit"] == "days" and facts["rule"] == "public_tender.min_days_notice_to_deadline"
+    assert facts["unit"] == "days" and facts["rule"]["key"] == "public_tender.min_days_notice_to_deadline"
+    assert facts["rule"]["en"] == "Public tender: fewest days from the tender documents to the bid deadline"
     inquiry = flags_of(inquiry_lot)["R003"]
     assert (inquiry.value, inquiry.threshold) == (Decimal(2), Decimal(3))
     assert dict(inquiry.evidence["facts"])["unit"] == "working_days"
