@@ -78,11 +78,14 @@ def _moment(value: str | None, *, name: str, until: bool) -> datetime.datetime |
     up to its last second, the day included)."""
     if value in (None, ""):
         return None
+    moment = day = None
     try:
-        moment = parse_datetime(value)
-        day = None if moment else parse_date(value)
+        if len(value) == len("2026-11-22"):
+            day = parse_date(value)
+        else:
+            moment = parse_datetime(value)
     except ValueError:
-        moment = day = None
+        pass
     if moment is not None:
         return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
     if day is not None:
