@@ -95,7 +95,8 @@ def _frame(chart_id: str, title: str, desc: str, height: float, body: list[str])
     cid = escape(chart_id)
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="100%" '
-        f'preserveAspectRatio="xMinYMin meet" role="img" aria-labelledby="{cid}-title {cid}-desc" '
+        f'preserveAspectRatio="xMinYMin meet" role="img" '
+        f'aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" '
         f'class="dashboard-chart" id="{cid}" font-size="{FONT}" fill="{INK}">'
         f'<title id="{cid}-title">{escape(title)}</title><desc id="{cid}-desc">{escape(desc)}</desc>'
     )

@@ -20,12 +20,13 @@ def parse(svg: str) -> ET.Element:
 
 
 def assert_accessible(root: ET.Element, title: str) -> None:
-    """role=img, named by its <title> and described by its <desc>, both referenced by id."""
+    """role=img, named by its <title> and described by its <desc>, each referenced by id."""
     assert root.get("role") == "img"
     title_el, desc_el = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title_el is not None and title_el.text == title
     assert desc_el is not None and desc_el.text
-    assert root.get("aria-labelledby") == f"{title_el.get('id')} {desc_el.get('id')}"
+    assert root.get("aria-labelledby") == title_el.get("id")
+    assert root.get("aria-describedby") == desc_el.get("id")
     assert root.get("viewBox").startswith("0 0 400 ")
     assert root.get("width") == "100%" and root.get("height") is None  # scales with its viewBox
 
