@@ -217,6 +217,18 @@ def _lot_flag(code: str, lot: LotFact, value, threshold, facts: list, **more) ->
     )
 
 
+# A party flag lists at most this many of its lots in its evidence (the count of all is a fact).
+LOTS_IN_EVIDENCE = 50
+
+
+def _lot_list(entries: Iterable[dict]) -> dict:
+    entries = list(entries)
+    listed = {"lots": entries[:LOTS_IN_EVIDENCE]}
+    if len(entries) > LOTS_IN_EVIDENCE:
+        listed["more_lots"] = len(entries) - LOTS_IN_EVIDENCE
+    return listed
+
+
 @dataclass(frozen=True)
 class Cut:
     """Where a fence-based indicator cuts: the fence (or configured threshold) and how it was found."""
@@ -387,10 +399,10 @@ def r058(ratios: list[SecondLowest], *, threshold, minimum_lots: int) -> list[Ra
                 threshold=rounded(cut.value),
                 evidence={
                     "facts": [["lots", len(items)], *cut.facts()],
-                    "lots": [
+                    **_lot_list(
                         item.lot.lot_evidence(ratio=_text(item.ratio), price=_text(item.winner.price))
-                        for item in sorted(items, key=lambda i: i.lot.lot_id)
-                    ],
+                        for item in sorted(items, key=lambda i: -i.lot.lot_id)
+                    ),
                 },
             )
         )
@@ -442,10 +454,10 @@ def r025(lots: Iterable[LotFact], *, threshold, percentile_cut: int, minimum_ten
                             ["top_tenderer_cut", _text(top_cut)],
                             *[[k, _text(v) if isinstance(v, Decimal) else v] for k, v in cut.facts()],
                         ],
-                        "lots": [
+                        **_lot_list(
                             lot_by_id[lot_id].lot_evidence(won=lot_id in wins[supplier])
-                            for lot_id in sorted(valid[supplier])
-                        ],
+                            for lot_id in sorted(valid[supplier], reverse=True)
+                        ),
                     },
                 )
             )
@@ -635,12 +647,13 @@ def r038(
                                 ["lots", len(tally.lots)],
                                 *[[k, _text(v) if isinstance(v, Decimal) else v] for k, v in cut.facts()],
                             ],
-                            "lots": [
+                            # The lots with the most disqualified bids first, then the newest.
+                            **_lot_list(
                                 lot.lot_evidence(submitted_bids=submitted, disqualified_bids=disqualified)
                                 for lot, submitted, disqualified in sorted(
-                                    tally.lots.values(), key=lambda entry: entry[0].lot_id
+                                    tally.lots.values(), key=lambda entry: (-entry[2], -entry[0].lot_id)
                                 )
-                            ],
+                            ),
                         },
                     )
                 )
@@ -694,10 +707,10 @@ def r048(
                             ["awards", len(won[supplier])],
                             *[[k, _text(v) if isinstance(v, Decimal) else v] for k, v in cut.facts()],
                         ],
-                        "lots": [
+                        **_lot_list(
                             lot.lot_evidence(category=lot.classification)
-                            for lot in sorted(won[supplier], key=lambda lot: lot.lot_id)
-                        ],
+                            for lot in sorted(won[supplier], key=lambda lot: -lot.lot_id)
+                        ),
                     },
                 )
             )

@@ -92,6 +92,7 @@ class Description:
     lots: list[dict] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
     deviations: list[dict] = field(default_factory=list)
+    more_lots: int = 0
 
 
 def _name(row: dict, stem: str = "name") -> str:
@@ -141,6 +142,7 @@ def describe(flag) -> Description:
         )
     for lot in evidence.get("lots", []):
         description.lots.append({**lot, "title": _name(lot, "title")})
+    description.more_lots = int(evidence.get("more_lots") or 0)
     for group in evidence.get("groups", []):
         names = [_name(supplier) for supplier in group.get("suppliers", [])]
         description.groups.append(

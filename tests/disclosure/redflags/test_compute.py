@@ -270,6 +270,19 @@ def test_r038_ignores_lots_whose_outcome_is_not_published():
     )
 
 
+def test_a_party_flag_lists_at_most_fifty_lots():
+    lots = [
+        lot([bid(1, 100, disqualified=True), bid(2, 110, disqualified=False)], winner=1) for _ in range(60)
+    ]
+    raised = compute.r038(
+        lots, threshold="0.4", minimum_submitted_bids=2, minimum_contracting_processes=2, minimum_parties=1
+    )
+    buyer = next(f for f in raised if f.level == "buyer")
+    assert dict(buyer.evidence["facts"])["lots"] == 60
+    assert len(buyer.evidence["lots"]) == 50 and buyer.evidence["more_lots"] == 10
+    assert buyer.evidence["lots"][0]["lot"] == max(each.lot_id for each in lots)  # the newest first
+
+
 # --- R048 ---------------------------------------------------------------------------------------
 
 
