@@ -27,6 +27,7 @@ from django.conf import settings
 
 from common.i18n import in_english
 from disclosure.models import RedFlag
+from procurement.models import Method
 
 Level = RedFlag.Level
 
@@ -82,20 +83,40 @@ class Indicator:
         overrides = getattr(settings, "REDFLAG_PARAMETERS", {}).get(self.code, {})
         return overrides.get(name, self.parameters.get(name))
 
-    def effective_parameters(self) -> list[tuple[str, str]]:
-        """Every parameter with the value in force (settings over defaults), for the public page;
-        a threshold of None means Tukey's fences."""
+    def effective_parameters(self) -> list[tuple[str, str, str]]:
+        """Every parameter as (name, label, value in force: settings over defaults) for the public
+        page; a threshold of None is shown as Tukey's fences."""
         rows = []
         for name in self.parameters:
             value = self.parameter(name)
-            if isinstance(value, (tuple, list)):
-                value = ", ".join(str(item) for item in value)
-            rows.append((name, "—" if value is None else str(value)))
+            if name == "methods":
+                separator = ", " if in_english() else "、"
+                shown = separator.join(str(Method(method).label) for method in value)
+            elif value is None:
+                shown = str(FENCES_IN_FORCE)
+            else:
+                shown = str(value)
+            rows.append((name, str(PARAMETER_LABELS.get(name, name)), shown))
         return rows
 
     @property
     def level_labels(self) -> list[str]:
         return [str(Level(level).label) for level in self.levels]
+
+
+PARAMETER_LABELS = {
+    "threshold": Bilingual("阈值", "threshold"),
+    "minimum_lots": Bilingual("计算围栏所需的最少标包数", "fewest lots to draw the fences"),
+    "minimum_tenderers": Bilingual("计算围栏所需的最少投标人数", "fewest tenderers to draw the fences"),
+    "minimum_parties": Bilingual("计算围栏所需的最少主体数", "fewest parties to draw the fences"),
+    "percentile": Bilingual("“投标较多”的百分位数", "percentile of a frequent tenderer"),
+    "minimum_submitted_bids": Bilingual("投标人最少投标数", "fewest bids of a tenderer"),
+    "minimum_contracting_processes": Bilingual("最少标包数", "fewest lots of a party"),
+    "digits": Bilingual("一级品目代码位数", "characters of the first-level category"),
+    "minimum_bids": Bilingual("最少投标供应商数", "fewest suppliers bidding"),
+    "methods": Bilingual("适用的采购方式", "procurement methods"),
+}
+FENCES_IN_FORCE = Bilingual("由数据计算（Tukey 围栏）", "from the data (Tukey's fences)")
 
 
 def _params(**values) -> MappingProxyType:

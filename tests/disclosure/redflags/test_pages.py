@@ -271,6 +271,16 @@ def test_the_definitions_page_is_public_and_bilingual(client, django_assert_num_
     assert "投标期限过短" in chinese and "《中华人民共和国政府采购法》第三十五条" in chinese
 
 
+def test_the_definitions_page_shows_the_parameters_in_force(client, settings):
+    settings.REDFLAG_PARAMETERS = {"R003": {"threshold": 10}}
+    page = client.get(ABOUT, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    r003 = page[page.index('id="indicator-R003"') : page.index('id="indicator-R018"')]
+    assert "threshold: 10" in r003
+    r024 = page[page.index('id="indicator-R024"') : page.index('id="indicator-R025"')]
+    assert "threshold: from the data (Tukey&#x27;s fences)" in r024
+    assert "Public tender, Invited tender" in page  # R018's methods, by name
+
+
 def test_the_public_sees_lot_flags_of_public_indicators_only(scene, django_assert_num_queries):
     project = scene["lots"]["newest"].project
     with django_assert_num_queries(1):
