@@ -45,3 +45,15 @@ def seeded_transactional_db(transactional_db):
 
     seed_default_rules(record=False)
     seed_credit_rules()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser walks start the transactional tests (pytest-django runs those after the others),
+    the longest walk first: xdist then fills the other worker with the short tests, instead of
+    one worker ending the run alone on a three-minute walk."""
+    walks = [i for i in items if i.get_closest_marker("e2e")]
+    walks.sort(key=lambda i: "lifecycle" not in i.nodeid)
+    rest = [i for i in items if not i.get_closest_marker("e2e")]
+    first = next((n for n, i in enumerate(rest) if "transactional_db" in i.fixturenames), len(rest))
+    items[:] = rest[:first] + walks + rest[first:]
