@@ -37,7 +37,7 @@ def celery_beat(celery_worker, tmp_path):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    call_command("load_demo", except_apps=["contracts"])  # the demo contract is not walked here
+    call_command("load_demo", except_apps=["contracts", "disclosure"])  # not walked here
 
 
 def test_one_public_tender_from_filing_to_final_payment_with_every_role(
