@@ -229,8 +229,12 @@ def _yuxi() -> list:
             bid = _bid(lot, user, price)
             if bid is not None:
                 created.append(bid)
-        # The deadline passes: a minute behind the database clock, as if it had come.
-        deadline = timezone.now() - datetime.timedelta(minutes=1)
+        # The deadline passes, as if it had come: just after the last bid was received (not a
+        # minute ago, which would date every bid after the deadline and raise "late bid won").
+        last = max(
+            Bid.objects.filter(lot=lot, received_at__isnull=False).values_list("received_at", flat=True)
+        )
+        deadline = min(last + datetime.timedelta(seconds=1), timezone.now())
         Project.objects.filter(pk=project.pk).update(bid_deadline=deadline)
         project.tender_documents.filter(status="published").update(bid_deadline=deadline)
         close_bidding(project.pk)
