@@ -18,8 +18,9 @@ tests run them on plain strings.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import NamedTuple
 
 # The longest word kept (longer ones are cut, in texts and queries alike: Postgres refuses
@@ -40,6 +41,12 @@ _CJK_RANGES = (
 )
 
 
+_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
+# A run of CJK characters, or a run of other letters and digits (str.isalnum(), less CJK): in
+# Python's re, [^\W_] is exactly isalnum().
+_RUNS = re.compile(f"([{_CJK_CLASS}]+)|([^\\W_{_CJK_CLASS}]+)")
+
+
 class Token(NamedTuple):
     text: str
     start: int  # span in the text as given (after NFC), for highlighting
@@ -51,52 +58,59 @@ def is_cjk(char: str) -> bool:
     return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
-def _normalised_chars(text: str) -> Iterator[tuple[str, int]]:
-    """(normalised character, index in `text`): NFKC one character at a time, so every normalised
-    character knows where it came from ("ｱ" or "Ａ" stays one character; "㈱" gives three)."""
+def _normalised(text: str) -> tuple[str, list[int] | None]:
+    """The NFKC text and, for each of its characters, the index in `text` it came from (None when
+    the text is already NFKC: then they are the same). NFKC is applied one character at a time,
+    so that every normalised character knows where it came from ("Ａ" stays one character, "㈱"
+    gives three)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text, None
+    chars: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(text):
-        if char.isascii():
-            yield char, index
-            continue
-        for normalised in unicodedata.normalize("NFKC", char):
-            yield normalised, index
+        normalised = unicodedata.normalize("NFKC", char) if not char.isascii() else char
+        chars.append(normalised)
+        origin.extend([index] * len(normalised))
+    return "".join(chars), origin
 
 
 def token_spans(text: str) -> list[Token]:
     """The tokens of `text` with their spans. Callers pass NFC text (see `prepare`), so a letter
     and its combining accent are one character."""
+    normalised, origin = _normalised(text)
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return (start, end) if origin is None else (origin[start], origin[end - 1] + 1)
+
     found: list[Token] = []
-    run: list[tuple[str, int]] = []
-    run_is_cjk = False
-
-    def flush() -> None:
-        if not run:
-            return
-        if run_is_cjk:
+    for match in _RUNS.finditer(normalised):
+        run = match.group()
+        at = match.start()
+        if match.group(1) is not None:  # CJK
             if len(run) == 1:
-                found.append(Token(run[0][0], run[0][1], run[0][1] + 1))
+                found.append(Token(run, *span(at, at + 1)))
             else:
-                for (first, first_at), (second, second_at) in zip(run, run[1:], strict=False):
-                    found.append(Token(first + second, first_at, second_at + 1))
+                found.extend(Token(run[i : i + 2], *span(at + i, at + i + 2)) for i in range(len(run) - 1))
         else:
-            word = "".join(char for char, _index in run).lower()[:MAX_WORD_LENGTH]
-            found.append(Token(word, run[0][1], run[-1][1] + 1))
-        run.clear()
+            found.append(Token(run.lower()[:MAX_WORD_LENGTH], *span(at, match.end())))
+    return found
 
-    for char, index in _normalised_chars(text):
-        if is_cjk(char):
-            if run and not run_is_cjk:
-                flush()
-            run_is_cjk = True
-            run.append((char, index))
-        elif char.isalnum():
-            if run and run_is_cjk:
-                flush()
-            run_is_cjk = False
-            run.append((char, index))
+
+def _token_texts(text: str) -> list[str]:
+    """The tokens of `text` without spans: the indexing's hot path, so the whole text is
+    normalised at once (C speed). That differs from one character at a time only where NFKC
+    composes across characters (half-width kana with a separate voiced mark): texts and queries
+    go through this same function, so they still match; only such a highlight may be missed."""
+    normalised = unicodedata.normalize("NFKC", text)
+    found: list[str] = []
+    for cjk, word in _RUNS.findall(normalised):
+        if cjk:
+            if len(cjk) == 1:
+                found.append(cjk)
+            else:
+                found.extend([cjk[i : i + 2] for i in range(len(cjk) - 1)])
         else:
-            flush()
-    flush()
+            found.append(word.lower()[:MAX_WORD_LENGTH])
     return found
 
 
@@ -107,7 +121,7 @@ def prepare(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Every token of `text` in order, repeats included."""
-    return [token.text for token in token_spans(prepare(text))]
+    return _token_texts(prepare(text))
 
 
 def query_tokens(query: str, *, limit: int = 64) -> list[str]:
@@ -126,7 +140,9 @@ def is_prefix_token(token: str) -> bool:
 
 
 def _quote(token: str) -> str:
-    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in token or "\\" in token:
+        token = token.replace("\\", "\\\\").replace("'", "''")
+    return f"'{token}'"
 
 
 def tsquery_text(query_tokens_: Iterable[str]) -> str:
@@ -143,9 +159,15 @@ def tsvector_text(weighted_texts: Iterable[tuple[str, str]]) -> str:
     position = 0
     for text, weight in weighted_texts:
         for token in tokens(text):
-            position = min(position + 1, MAX_POSITION)
-            kept = positions.setdefault(token, [])
-            if len(kept) < MAX_POSITIONS_PER_TOKEN:
+            if position < MAX_POSITION:
+                position += 1
+            kept = positions.get(token)
+            if kept is None:
+                positions[token] = [f"{position}{weight}"]
+            elif len(kept) < MAX_POSITIONS_PER_TOKEN:
                 kept.append(f"{position}{weight}")
-        position = min(position + 1, MAX_POSITION)  # texts do not run into each other
+        if position < MAX_POSITION:
+            position += 1  # texts do not run into each other
+    # Tokens are letters, digits and CJK characters only (the _RUNS classes): no quote or
+    # backslash to escape; _quote still guards the rule.
     return " ".join(f"{_quote(token)}:{','.join(kept)}" for token, kept in positions.items())

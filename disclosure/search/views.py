@@ -92,10 +92,15 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "disclosure/search/search.html", context, status=400)
     criteria = form.criteria()
     size = form.page_size()
+    cap = settings.SEARCH_COUNT_CAP
+    count = selectors.capped_count(criteria, cap)
     entries, next_position = selectors.page(
-        criteria, position=form.position if form.is_bound else None, size=size, english=in_english()
+        criteria,
+        position=form.position if form.is_bound else None,
+        size=size,
+        english=in_english(),
+        many=count > cap,
     )
-    count = selectors.capped_count(criteria, settings.SEARCH_COUNT_CAP)
     next_url = None
     if next_position is not None:
         extra = {"cursor": cursors.dump(next_position, criteria.order)}
@@ -109,6 +114,9 @@ def search(request: HttpRequest) -> HttpResponse:
         "rows": result_rows(entries, criteria.tokens),
         "count": count,
         "count_text": _count_text(count),
+        # Relevance is ranked among the newest matches, so many of them (selectors.ranked_entries).
+        "ranked_among_newest": criteria.ranked and count > settings.SEARCH_RANK_CANDIDATES,
+        "candidates": settings.SEARCH_RANK_CANDIDATES,
         "next_url": next_url,
         "first_page_url": ("?" + query_string) if form.is_bound and form.position else None,
         "query_string": query_string,

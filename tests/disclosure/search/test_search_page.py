@@ -6,10 +6,12 @@ from urllib.parse import parse_qs
 
 import pytest
 from django.core import signing
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from disclosure.search import cursor as cursors
+from disclosure.search import selectors
 from disclosure.search.selectors import NEWEST, Position
 
 pytestmark = pytest.mark.django_db
@@ -275,10 +277,41 @@ def test_the_page_is_csp_strict(client, scenario):
 
 
 def test_the_search_page_query_count_is_pinned(client, scenario, django_assert_num_queries):
-    # The rows with their notices, projects and purchasers; the capped count.
+    # The capped count; the rows with their notices, projects and purchasers (found among the
+    # newest entries).
     with django_assert_num_queries(2):
         response = search(client, q="公告", size=5)
     assert len(found(response)) == 5
+    link = re.search(r'href="\?([^"]+)" rel="next"', response.text).group(1).replace("&amp;", "&")
+    with django_assert_num_queries(2):  # the next page: the count is in the cache; the window ran out
+        assert len(found(search(client, **{k: v[0] for k, v in parse_qs(link).items()}))) == 2
+    # Fewer matches than a page among the newest entries: once more over the whole index.
+    with django_assert_num_queries(3):
+        search(client, q="计算机 中标")
     # A purchaser or supplier named: one more query each, to find who is meant.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         search(client, q="公告", purchaser="医院", supplier="华数")
+    # By relevance: the count, and the ranked rows in one query.
+    with django_assert_num_queries(2):
+        search(client, q="护理床", order="relevance")
+
+
+def test_relevance_ranks_among_the_newest_candidates_and_says_so(client, scenario, settings):
+    settings.SEARCH_RANK_CANDIDATES = 2
+    response = search(client, language="en", q="护理床", order="relevance")
+    # 护理床 is in four titles: the newest two are ranked, and the page says why only they show.
+    assert sorted(found(response)) == sorted(ids(scenario, "formula", "hostile"))
+    assert "Ranked by relevance among the newest 2 matches." in response.text
+    assert "ranked-among-newest" not in search(client, language="en", q="输液", order="relevance").text
+
+
+def test_relevance_with_more_matches_than_the_cap_walks_the_newest(
+    client, scenario, settings, django_assert_num_queries
+):
+    settings.SEARCH_COUNT_CAP = 3  # 护理床's four matches are "many": the candidates come from a walk
+    with django_assert_num_queries(2) as captured:
+        walked = found(search(client, q="护理床", order="relevance"))
+    assert f"LIMIT {selectors.RANK_WINDOW}" in captured.captured_queries[-1]["sql"]
+    settings.SEARCH_COUNT_CAP = 10_000
+    cache.clear()
+    assert walked == found(search(client, q="护理床", order="relevance")) and len(walked) == 4
