@@ -5,7 +5,8 @@ from django.urls import reverse
 
 # What a user who still owes a second factor may reach: static files, and these pages by name
 # (public pages are listed one by one, so that a new page under the same prefix is not exempt).
-SECOND_FACTOR_EXEMPT_PREFIXES = ("/static/",)
+# The public portal's pages are public: a privileged user not yet past the second factor may read them.
+SECOND_FACTOR_EXEMPT_PREFIXES = ("/static/", "/notices/", "/projects/", "/search/", "/api/ocds/")
 SECOND_FACTOR_EXEMPT_NAMES = (
     "accounts:otp_verify",
     "accounts:otp_setup",
@@ -20,6 +21,12 @@ SECOND_FACTOR_EXEMPT_NAMES = (
     "credit:red_list",
     "credit:rules",
     "notices:list",
+    "disclosure:home",
+    "disclosure:dashboards",
+    "disclosure:redflag_about",
+    "disclosure:audit_verify",
+    "audit:checkpoints",
+    "audit:checkpoints_json",
 )
 
 

@@ -8,6 +8,9 @@ from .models import Role
 COMMON = [(_("Workspace"), "accounts:workspace"), (_("Inbox"), "accounts:inbox")]
 PUBLIC = [
     (_("Notices"), "notices:list"),
+    (_("Search"), "disclosure:search"),
+    (_("Dashboards"), "disclosure:dashboards"),
+    (_("Open data"), "ocds:index"),
     (_("Credit"), "credit:index"),
     (_("Blacklist"), "credit:blacklist"),
     (_("Audit chain"), "audit:chain"),
@@ -52,6 +55,8 @@ ROLE_NAVIGATION: dict[str, list] = {
         OVERDUE_AWARDS,
         CONTRACTS,
         (_("Credit supervision"), "credit:supervision"),
+        (_("Red flags"), "disclosure:redflag_worklist"),
+        (_("Regulator's dashboard"), "disclosure:dashboard_regulator"),
     ],
     Role.BANK_OFFICER: [FINANCING],
     Role.OPERATOR: [SUPPLIER_REVIEW, EXPERT_POOL, (_("Administration"), "admin:index")],
