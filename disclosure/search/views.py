@@ -42,6 +42,9 @@ CRITERIA_KEYS = (
 )
 
 
+FILTER_KEYS = CRITERIA_KEYS[1:-1]  # all but the words and the order
+
+
 def _query_string(form: SearchForm, **extra) -> str:
     """The form's criteria as given (only the keys that are set), plus `extra`."""
     params = {key: form.data.get(key, "") for key in CRITERIA_KEYS if form.is_bound}
@@ -68,11 +71,16 @@ def result_rows(entries, tokens: list[str]) -> list[dict]:
     rows = []
     for entry in entries:
         notice = entry.notice
+        title, other = (notice.title_en, notice.title_zh) if english else (notice.title_zh, notice.title_en)
+        shown, other_shown = highlight(title, tokens), highlight(other, tokens)
         rows.append(
             {
                 "entry": entry,
                 "notice": notice,
-                "title": highlight(notice.title_en if english else notice.title_zh, tokens),
+                "title": shown,
+                # Words of the other language matched its title: show that title too, marked.
+                "other_title": other_shown if "<mark>" in other_shown and "<mark>" not in shown else None,
+                "other_lang": "zh-Hans" if english else "en",
                 "snippet": snippet(notice.body_en if english else notice.body_zh, tokens),
                 "kind": kinds.get(entry.kind, entry.kind),
                 "category": categories.get(entry.category, entry.category),
@@ -83,13 +91,18 @@ def result_rows(entries, tokens: list[str]) -> list[dict]:
     return rows
 
 
+def _invalid(request: HttpRequest, form: SearchForm) -> HttpResponse:
+    """The page again with the form's translated errors (filters unfolded), status 400."""
+    context = {"form": form, "rows": [], "invalid": True, "kinds": Notice.Kind.choices, "filters_open": True}
+    return render(request, "disclosure/search/search.html", context, status=400)
+
+
 @rate_limited("search")
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "rows": [], "invalid": True, "kinds": Notice.Kind.choices}
-        return render(request, "disclosure/search/search.html", context, status=400)
+        return _invalid(request, form)
     criteria = form.criteria()
     size = form.page_size()
     cap = settings.SEARCH_COUNT_CAP
@@ -108,8 +121,11 @@ def search(request: HttpRequest) -> HttpResponse:
             extra["size"] = size
         next_url = "?" + _query_string(form, **extra)
     query_string = _query_string(form)
+    filters_set = sum(1 for name in FILTER_KEYS if form.is_bound and form.cleaned_data.get(name))
     context = {
         "form": form,
+        "filters_set": filters_set,
+        "filters_open": filters_set > 0,
         "notes": form.notes,
         "rows": result_rows(entries, criteria.tokens),
         "count": count,
@@ -161,8 +177,7 @@ def kind_feed(request: HttpRequest, kind: str) -> HttpResponse:
 def _export(request: HttpRequest, writer) -> HttpResponse:
     form = SearchForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        context = {"form": form, "rows": [], "invalid": True, "kinds": Notice.Kind.choices}
-        return render(request, "disclosure/search/search.html", context, status=400)
+        return _invalid(request, form)
     return writer(request, form.criteria(), settings.SEARCH_EXPORT_MAX_ROWS)
 
 

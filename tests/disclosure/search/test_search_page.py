@@ -315,3 +315,15 @@ def test_relevance_with_more_matches_than_the_cap_walks_the_newest(
     settings.SEARCH_COUNT_CAP = 10_000
     cache.clear()
     assert walked == found(search(client, q="护理床", order="relevance")) and len(walked) == 4
+
+
+def test_a_title_in_the_other_language_shows_when_only_it_matched(client, scenario):
+    response = search(client, language="en", q="计算机", kind="result")
+    assert 'lang="zh-Hans"' in response.text and "教学用<mark>计算机</mark>中标结果公告" in response.text
+    assert "result-other-title" not in search(client, language="en", q="computers", kind="result").text
+
+
+def test_filters_fold_unless_one_is_in_use(client, scenario):
+    assert '<details class="mb-2" data-testid="search-filters">' in search(client, q="计算机").text
+    assert 'data-testid="search-filters" open>' in search(client, q="计算机", kind="result").text
+    assert "(1)" in search(client, q="计算机", kind="result").text
