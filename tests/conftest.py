@@ -1,8 +1,14 @@
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from config.celery import app as celery_app
+
+# No per-example deadline: on two busy cores a 200 ms deadline fails examples that are merely slow
+# (the properties are about results, not speed; speed is the benchmarks' job).
+hypothesis_settings.register_profile("sunlight", deadline=None)
+hypothesis_settings.load_profile("sunlight")
 
 pytest_plugins = ["tests.accounts.fixtures", "tests.suppliers.fixtures", "tests.evaluation_fixtures"]
 
