@@ -10,7 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -280,15 +280,31 @@ class BulkFile(PublicOCDSView):
         auth=[],
         tags=["ocds"],
     )
-    def get(self, request: Request, name: str) -> FileResponse:
+    def get(self, request: Request, name: str) -> HttpResponse:
         day_text, _dot, kind = name.partition(".")
         try:
             day = parse_date(day_text) if len(day_text) == 10 else None
         except ValueError:
             day = None
-        key = {"jsonl.gz": "jsonl_gz", "json": "json"}.get(kind)
-        handle = bulk.open_file(day, key) if day and key else None
+        entry = bulk.entry_of(day) if day and kind in ("jsonl.gz", "json") else None
+        handle = bulk.open_lines(entry) if entry else None
         if handle is None:
             raise BulkFileNotFound()
-        content_type = "application/gzip" if key == "jsonl_gz" else JSON
-        return FileResponse(handle, content_type=content_type, as_attachment=key == "jsonl_gz", filename=name)
+        if kind == "jsonl.gz":
+            return FileResponse(handle, content_type="application/gzip", as_attachment=True, filename=name)
+        published = parse_datetime(entry.get("last_written") or "") or parse_datetime(entry["written_at"])
+        meta = packages.metadata(
+            uri=request.build_absolute_uri(), published=published, policy=_policy(request)
+        )
+        response = StreamingHttpResponse(
+            _closing(bulk.package_stream(handle, meta), handle), content_type=JSON
+        )
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
+
+
+def _closing(chunks, handle):
+    try:
+        yield from chunks
+    finally:
+        handle.close()

@@ -149,20 +149,16 @@ def reference(org: Org) -> dict:
 
 
 def party(org: Org, roles: list[str]) -> dict:
+    # The identifier's legalName would repeat the name: the name is the registered one here.
     entry = {
         "id": org.party_id,
         "name": org.name_zh,
-        "identifier": {
-            "scheme": USCC_SCHEME,
-            "id": org.uscc,
-            "legalName": org.name_zh,
-        },
+        "identifier": {"scheme": USCC_SCHEME, "id": org.uscc},
         "address": {"countryName": "中国", "countryName_en": "China"},
         "roles": roles,
     }
     if org.name_en:
         entry["name_en"] = org.name_en
-        entry["identifier"]["legalName_en"] = org.name_en
     if org.region_code:
         entry["address"]["region"] = org.region_code
     return entry
@@ -373,7 +369,7 @@ def _terms(tender: dict, terms, notice: NoticeRef) -> None:
         }
         tender["hasEnquiries"] = False
     if terms.qualification_items:
-        tender["eligibilityCriteria"] = "\n".join(terms.qualification_items)
+        tender["eligibilityCriteria"] = "；".join(item.rstrip("；;。") for item in terms.qualification_items)
 
 
 def _tender_documents(event: Event, notice_type: str) -> list[dict]:

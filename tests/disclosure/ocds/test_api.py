@@ -148,12 +148,15 @@ def test_the_record_of_a_lot(client, stored, django_assert_num_queries):
 
 
 def test_an_unknown_ocid_is_a_404_in_json(client, stored):
-    response = client.get(reverse("ocds:record", args=["ocds-sunl1t-330400-2026-999999-1"]))
+    url = reverse("ocds:record", args=["ocds-sunl1t-330400-2026-999999-1"])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {
         "code": "record_not_found",
         "detail": "There is no contracting process with this ocid.",
     }
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert chinese == {"code": "record_not_found", "detail": "没有该 ocid 的采购过程。"}
 
 
 def test_more_requests_than_the_limit_get_429(client, stored, settings):

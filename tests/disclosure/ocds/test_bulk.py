@@ -3,7 +3,6 @@ command that writes them, their listing and downloads, and the open data page.""
 
 import gzip
 import json
-import zlib
 from dataclasses import replace
 
 import pytest
@@ -43,6 +42,7 @@ def test_each_day_s_releases_as_gzipped_json_lines_and_a_release_package(client,
 
     raw = download(client, f"{day}.jsonl.gz")
     assert raw[:2] == b"\x1f\x8b"  # gzip
+    assert default_storage.exists(bulk.read_manifest()[day.isoformat()]["jsonl_gz"])
     lines = gzip.decompress(raw).decode().splitlines()
     assert [json.loads(line)["id"] for line in lines] == expected
 
@@ -78,8 +78,8 @@ def test_today_waits_for_tomorrow_night(ocds_lot, make_release_rows):
     assert bulk.write_changed_days(days=[timezone.localdate()]) == [timezone.localdate()]
 
 
-def test_the_files_are_streamed_in_chunks(ocds_lot, make_release_rows, monkeypatch):
-    monkeypatch.setattr(bulk, "CHUNK", 2)  # the day's releases span several fetches and writes
+def test_the_file_and_the_package_are_streamed_in_blocks(client, ocds_lot, make_release_rows, monkeypatch):
+    monkeypatch.setattr(bulk, "BLOCK", 5000)  # the day's releases span several blocks (gzip members)
     one_day = [
         replace(event, date=scenario.at(0, hours=i % 12)) for i, event in enumerate(scenario.lifecycle())
     ]
@@ -88,11 +88,20 @@ def test_the_files_are_streamed_in_chunks(ocds_lot, make_release_rows, monkeypat
     bulk.write_changed_days(days=[day])
     entry = bulk.read_manifest()[day.isoformat()]
     with default_storage.open(entry["jsonl_gz"]) as handle:
-        lines = zlib.decompress(handle.read(), 16 + zlib.MAX_WBITS).decode().splitlines()
-    with default_storage.open(entry["json"]) as handle:
-        package = json.loads(handle.read())
+        raw = handle.read()
+    assert raw.count(b"\x1f\x8b\x08") > 1  # several members, read as one stream
+    lines = gzip.decompress(raw).decode().splitlines()
+    package = json.loads(download(client, f"{day}.json"))
     assert len(lines) == len(package["releases"]) == entry["releases"] == 14
     assert [json.loads(line)["id"] for line in lines] == [r["id"] for r in package["releases"]]
+    assert validation.errors(package) == []
+
+
+def test_an_empty_day_is_an_empty_gzip_file_and_an_empty_package(client, ocds_lot):
+    day = scenario.at(3).date()
+    bulk.write_changed_days(days=[day])
+    assert gzip.decompress(download(client, f"{day}.jsonl.gz")) == b""
+    assert json.loads(download(client, f"{day}.json"))["releases"] == []
 
 
 def test_the_command_publishes_and_writes_the_days_asked(stored):
