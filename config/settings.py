@@ -549,7 +549,7 @@ SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_PAGE_SIZE = 100
 SEARCH_COUNT_CAP = 10_000
 # Relevance is ranked among the newest matches, at most this many (ts_rank reads each row it ranks).
-SEARCH_RANK_CANDIDATES = 2_000
+SEARCH_RANK_CANDIDATES = 1_000
 SEARCH_MAX_QUERY_LENGTH = 200
 SEARCH_EXPORT_MAX_ROWS = env.int("SEARCH_EXPORT_MAX_ROWS", default=10_000)
 # OCDS open data (disclosure.ocds): the registered ocid prefix ("ocds-" and six characters), the

@@ -34,7 +34,7 @@ RELEVANCE = "relevance"
 # Newest first with words: how many of the newest entries are searched before the whole index.
 PROBE_ROWS = 5_000
 # By relevance with very many matches: how many of the newest entries the candidates come from.
-RANK_WINDOW = 100_000
+RANK_WINDOW = 50_000
 COUNT_CACHE_SECONDS = 60
 # Organisations a name filter may stand for (the filter names one; a vague name gets the first).
 MAX_NAMED_ORGANISATIONS = 50
