@@ -4,10 +4,11 @@ ranked by relevance, against a plain keyset page of the newest notices in the sa
 Data: 300,000 projects with 1,000,000 public notices and their search entries
 (benchmarks/_search_data.py; loaded once, kept in the benchmark database).
 
-Measured: disclosure.search.selectors.page(), the query the search page runs for its rows (one
-query: the entries with their notices, projects and purchasers, 20 a page), in this process over
-the Django ORM, for QUERIES: Chinese words of two to four characters and English words, from words
-in hundreds of thousands of notices to words in a few hundred, and a few with a filter. Each query
+Measured: disclosure.search.selectors.page(), what the search page runs for its rows (the entries
+with their notices, projects and purchasers, 20 a page: one query, or two when a word is too rare
+for the newest entries), in this process over the Django ORM, for QUERIES: Chinese words of two
+to four characters and English words, from words in most notices to words in a few thousand, and
+a few with a filter. Each query
 is run REPEATS times after a warm-up round; p95 over all runs.
 - newest first: what /search/?q=... runs;
 - ranked: what /search/?q=...&order=relevance runs;
