@@ -25,7 +25,12 @@ class ReceiptForm(forms.Form):
         max_length=receipts.MAX_RECEIPT_BYTES,
         strip=True,
         widget=forms.Textarea(
-            attrs={"rows": 8, "class": "form-control font-monospace", "spellcheck": "false"}
+            attrs={
+                "rows": 8,
+                "class": "form-control font-monospace",
+                "spellcheck": "false",
+                "aria-describedby": "id_receipt-help",
+            }
         ),
         help_text=_(
             "Paste the receipt exactly as you downloaded it from your bid's receipt page (“Receipt (JSON)”)."

@@ -8,12 +8,10 @@ breach once its notice is.
 """
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
@@ -33,9 +31,6 @@ from procurement.models import Lot, Notice, Project, TenderDocument
 
 from . import kinds, trail
 
-# How long the home page's overview is kept at most (and never past the next scheduled notice,
-# nor past a newly published one: the notices version is part of the entry).
-HOME_CACHE_SECONDS = 60
 LATEST_PER_KIND = 3
 
 
@@ -104,20 +99,10 @@ def _overview_rows(now: dt.datetime) -> dict:
 
 
 def home_overview() -> dict:
-    """Per kind of notice (DESIGN §3 order): its count and its newest few, and the total; cached
-    (the counts of a million notices take a while), three queries when not."""
-    version = procurement_selectors.notices_version()
-    now = _now()
-    key = "disclosure:portal:home"
-    entry = cache.get(key)
-    if entry is not None and entry[0] == version and now.timestamp() < entry[1]:
-        data = entry[2]
-    else:
-        data = _overview_rows(now)
-        expires = now.timestamp() + HOME_CACHE_SECONDS
-        if data["next_due"] is not None:
-            expires = min(expires, data["next_due"].timestamp())
-        cache.set(key, (version, expires, data), timeout=HOME_CACHE_SECONDS)
+    """Per kind of notice (DESIGN §3 order): its count and its newest few; the kinds without a
+    notice; the total; and when the next scheduled notice comes out. Three queries (the page that
+    shows it is cached: disclosure.portal.views.home)."""
+    data = _overview_rows(_now())
     sections = [
         {
             "kind": kind,
@@ -126,33 +111,26 @@ def home_overview() -> dict:
         }
         for kind in kinds.KINDS
     ]
-    return {"sections": sections, "total": sum(data["counts"].values())}
+    return {
+        "sections": sections,
+        "empty_kinds": [section["kind"] for section in sections if not section["count"]],
+        "total": sum(data["counts"].values()),
+        "next_due": data["next_due"],
+    }
 
 
 # --- One kind of notice ----------------------------------------------------------------------------
 
 LIST_PAGE_SIZE = 50
-LIST_CACHE_SECONDS = 60
 
 
 def kind_page(kind: str, *, category: str = "", region: str = "", method: str = "", after=None) -> dict:
-    """One page of the published notices of one kind (newest first, keyset by (published_at, id)),
-    filtered, with the next page's cursor; cached like the notice list (procurement.notice_views):
-    valid while no notice is published, at most LIST_CACHE_SECONDS and never past the next
-    scheduled notice. Rows keep both languages. One query (two with the version) when not cached."""
-    cursor = f"{after[0].isoformat()}|{after[1]}" if after else ""
-    key = (
-        "disclosure:portal:kind:"
-        + hashlib.blake2b(repr((kind, category, region, method, cursor)).encode(), digest_size=16).hexdigest()
-    )
-    version = procurement_selectors.notices_version()
-    now = _now().timestamp()
-    entry = cache.get(key)
-    if entry is not None and entry[0] == version and now < entry[1]:
-        return entry[2]
+    """One page of the published notices of one kind, newest first (keyset by (published_at, id)),
+    filtered, with the next page's cursor and when the page goes stale: at the next scheduled
+    notice (None if none is scheduled). One query (procurement's notice_list_rows)."""
     qs = procurement_selectors.notice_list_rows(kind=kind, category=category, region=region, method=method)
     notices, next_cursor = procurement_selectors.notices_page(qs, after=after, size=LIST_PAGE_SIZE)
-    page = {
+    return {
         "rows": [
             NoticeRow(
                 n.pk,
@@ -167,13 +145,8 @@ def kind_page(kind: str, *, category: str = "", region: str = "", method: str = 
             for n in notices
         ],
         "next": f"{next_cursor[0].isoformat()}|{next_cursor[1]}" if next_cursor else None,
+        "next_due": notices[0].next_due if notices else None,
     }
-    if notices:
-        expires = now + LIST_CACHE_SECONDS
-        if notices[0].next_due is not None:
-            expires = min(expires, notices[0].next_due.timestamp())
-        cache.set(key, (version, expires, page), timeout=LIST_CACHE_SECONDS)
-    return page
 
 
 # --- A project's public timeline -------------------------------------------------------------------
@@ -216,6 +189,42 @@ class Timeline:
     @property
     def budget(self) -> Decimal:
         return self.project.budget
+
+
+@dataclass(frozen=True)
+class NoticeMarks:
+    """Where a project's notices stand: its newest published one (what a cached timeline was made
+    from) and when its next scheduled one comes out (when that timeline goes stale)."""
+
+    newest: tuple[int, dt.datetime, int]  # id, published_at, how many are published
+    next_due: dt.datetime | None
+
+
+_MARKS_SQL = """
+SELECT max(id) FILTER (WHERE published_at <= %(now)s),
+       max(published_at) FILTER (WHERE published_at <= %(now)s),
+       count(*) FILTER (WHERE published_at <= %(now)s),
+       min(published_at) FILTER (WHERE published_at > %(now)s)
+  FROM procurement_notice
+ WHERE project_id = %(project)s
+"""
+
+
+def notice_marks(pk) -> NoticeMarks:
+    """The project's NoticeMarks, or 404: a project without a published notice (only drafted, or
+    all its notices scheduled) is not public. One query (the project's notices, by its index)."""
+    try:
+        project = int(pk)
+    except (ValueError, TypeError):
+        raise ProjectNotFound() from None
+    if not 0 < project < 2**63:
+        raise ProjectNotFound()
+    with connection.cursor() as cursor:
+        cursor.execute(_MARKS_SQL, {"now": _now(), "project": project})
+        newest_id, newest_at, count, next_due = cursor.fetchone()
+    if newest_id is None:
+        raise ProjectNotFound()
+    return NoticeMarks(newest=(newest_id, newest_at, count), next_due=next_due)
 
 
 def public_project(pk) -> Project:
@@ -461,13 +470,13 @@ def timeline(project: Project) -> Timeline:
         trail.BID: [bid.pk for bid in bids],
         trail.AWARD: [a.pk for a in shown_awards],
         trail.EVALUATION: [a.evaluation_id for a in shown_awards],
-        trail.PANEL: published_panels,
+        trail.PANEL: [panel.pk for panel in panels if panel.published_at is not None],
         trail.CONTRACT: [c.pk for c in contracts],
         trail.ACCEPTANCE: [a.pk for a in acceptances],
         trail.BREACH: [b.pk for b in breaches],
         trail.SUPPLEMENT: supplements,
     }
-    events, more = trail.trail_events(objects)
+    events, more = trail.trail_events(objects, limit=trail.TRAIL_ON_TIMELINE)
     _add_optional_parts(project, by_lot)
     return Timeline(
         project=project,

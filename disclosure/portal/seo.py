@@ -51,10 +51,21 @@ def with_language_parameter(view):
     return wrapper
 
 
-def _query_without_language(request) -> str:
-    params = [(key, value) for key, value in request.GET.lists() if key != LANGUAGE_PARAMETER]
-    pairs = [(key, item) for key, values in sorted(params) for item in values]
-    return urlencode(pairs)
+def _query(request, keep=None) -> str:
+    """The request's query without ?lang= (and only the `keep` parameters, when given)."""
+    params = [
+        (key, values)
+        for key, values in request.GET.lists()
+        if key != LANGUAGE_PARAMETER and (keep is None or key in keep)
+    ]
+    return urlencode([(key, item) for key, values in sorted(params) for item in values])
+
+
+def language_next(request, keep=None) -> str:
+    """Where the language switch returns: this page, without ?lang= (it would override the choice),
+    and only the `keep` parameters of its query when given."""
+    query = _query(request, keep)
+    return request.path + (f"?{query}" if query else "")
 
 
 def jsonld(data: dict) -> SafeString:
@@ -63,10 +74,13 @@ def jsonld(data: dict) -> SafeString:
     return mark_safe(text.translate(_SCRIPT_ESCAPES))  # noqa: S308 - the characters that matter are escaped
 
 
-def page_seo(request, *, title: str, description: str, structured: dict | None = None) -> dict:
-    """The `seo` context entry: description, canonical address (without ?lang=), one alternate per
-    language plus x-default, Open Graph fields and the JSON-LD text."""
-    query = _query_without_language(request)
+def page_seo(
+    request, *, title: str, description: str, structured: dict | None = None, keep: tuple = ()
+) -> dict:
+    """The `seo` context entry: description, canonical address (the path and only the `keep`
+    parameters of the query), one alternate per language plus x-default, Open Graph fields and
+    the JSON-LD text."""
+    query = _query(request, keep)
     canonical = request.build_absolute_uri(request.path + (f"?{query}" if query else ""))
     separator = "&" if query else "?"
     alternates = [
@@ -77,8 +91,6 @@ def page_seo(request, *, title: str, description: str, structured: dict | None =
     language = translation.get_language() or settings.LANGUAGE_CODE
     return {
         "title": title,
-        # Where the language switch returns: this page, without ?lang= (it would override the choice).
-        "next": request.path + (f"?{query}" if query else ""),
         "description": " ".join(description.split())[:300],
         "canonical": canonical,
         "alternates": alternates,

@@ -35,8 +35,10 @@ from procurement.models import Lot, Notice
 
 from . import receipts
 
-# The newest events of a project's trail its page lists (the rest: /audit/verify by number).
-TRAIL_LIMIT = 500
+# The newest events of a project's trail its timeline shows; the trail's own page shows the rest,
+# TRAIL_PAGE_SIZE at a time.
+TRAIL_ON_TIMELINE = 50
+TRAIL_PAGE_SIZE = 200
 
 PROJECT = "procurement.project"
 LOT = "procurement.lot"
@@ -84,20 +86,72 @@ class TrailEvent:
         return object_label(self.object_type)
 
 
-def trail_events(objects: dict[str, list[int]], *, limit: int = TRAIL_LIMIT) -> tuple[list[TrailEvent], bool]:
-    """The newest `limit` events about the given public objects (object type -> ids), oldest first,
-    and whether older ones were left out. One query (the (object_type, object_id, sequence) index)."""
+def trail_events(
+    objects: dict[str, list[int]], *, limit: int = TRAIL_ON_TIMELINE, before: int | None = None
+) -> tuple[list[TrailEvent], bool]:
+    """The newest `limit` events about the given public objects (object type -> ids) below sequence
+    `before` (if given), newest first, and whether there are older ones. One query (the
+    (object_type, object_id, sequence) index)."""
     condition = Q()
     for object_type, ids in objects.items():
         if ids:
             condition |= Q(object_type=object_type, object_id__in=[str(pk) for pk in ids])
     if not condition:
         return [], False
-    rows = list(
-        AuditEvent.objects.filter(condition).order_by("-sequence").values_list(*_TRAIL_FIELDS)[: limit + 1]
+    qs = AuditEvent.objects.filter(condition)
+    if before is not None:
+        qs = qs.filter(sequence__lt=before)
+    rows = list(qs.order_by("-sequence").values_list(*_TRAIL_FIELDS)[: limit + 1])
+    return [TrailEvent(*row) for row in rows[:limit]], len(rows) > limit
+
+
+def public_objects(project) -> dict[str, list[int]]:
+    """The project's public objects whose events make its public trail (the rules of the module
+    docstring, as the timeline applies them): eight queries."""
+    from django.utils import timezone as tz
+
+    now = tz.now()
+    published = {"notice__published_at__lte": now}
+    lots = list(Lot.objects.filter(project=project).values_list("pk", flat=True))
+    awards = list(
+        Award.objects.filter(
+            lot__project=project, status=Award.Status.CONFIRMED, result_notice__published_at__lte=now
+        ).values_list("pk", "evaluation_id")
     )
-    more = len(rows) > limit
-    return [TrailEvent(*row) for row in reversed(rows[:limit])], more
+    contracts = list(Contract.objects.filter(lot__project=project, **published).values_list("pk", flat=True))
+    return {
+        PROJECT: [project.pk],
+        LOT: lots,
+        BID: list(
+            Bid.objects.filter(
+                lot__project=project,
+                status=Bid.Status.OPENED,
+                lot__opening__status=Opening.Status.OPENED,
+                lot__opening__notice__published_at__lte=now,
+            ).values_list("pk", flat=True)
+        ),
+        AWARD: [pk for pk, _evaluation in awards],
+        EVALUATION: [evaluation for _pk, evaluation in awards],
+        PANEL: list(
+            Panel.objects.filter(lot__project=project, published_at__isnull=False).values_list(
+                "pk", flat=True
+            )
+        ),
+        CONTRACT: contracts,
+        ACCEPTANCE: list(
+            Acceptance.objects.filter(milestone__contract_id__in=contracts, **published).values_list(
+                "pk", flat=True
+            )
+        ),
+        BREACH: list(
+            Breach.objects.filter(contract_id__in=contracts, **published).values_list("pk", flat=True)
+        ),
+        SUPPLEMENT: list(
+            SupplementaryAgreement.objects.filter(contract_id__in=contracts, **published).values_list(
+                "pk", flat=True
+            )
+        ),
+    }
 
 
 # --- Is one event public? ---------------------------------------------------------------------------

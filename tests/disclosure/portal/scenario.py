@@ -173,7 +173,7 @@ def build() -> Scenario:
         prepare_bid(lot, representative, price=f"{200 + 10 * i}000.00", marker=f"portal{i}")
     sealed_representative = supplier(SupplierProfile.Size.MEDIUM)
     sealed_bid = prepare_bid(sealed_lot, sealed_representative, price=SEALED_PRICE, marker="sealed")
-    pass_deadline(project)
+    pass_deadline(project, seconds=0)  # the deadline now: after every bid, before the opening
     with transaction.atomic():
         bidding_services.open_automatically(lot.pk)
     lot.refresh_from_db()

@@ -7,11 +7,13 @@ import json
 import re
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from bidding.models import Bid
 from procurement.models import Lot, Notice
+from procurement.selectors import bump_notices_version
 
 from .scenario import SCHEDULED_TITLE, SCHEDULED_TITLE_EN, SEALED_PRICE, notice
 
@@ -52,6 +54,10 @@ def test_the_home_page_shows_counts_and_the_latest_notices_of_each_type(client, 
     assert 'name="q"' in html and 'action="/search/"' in html
     assert 'for="portal-q"' in html  # the search box has its label
     assert SCHEDULED_TITLE not in html and "定时采购意向" not in html
+    # Kinds without a notice are one line of links, not empty cards.
+    empty = [kind.value for kind in response.context["empty_kinds"]]
+    assert "complaint" in empty and "tender" not in empty
+    assert 'data-testid="kind-complaint"' not in html and 'href="/notices/complaint/"' in html
 
 
 def test_the_home_page_speaks_english(client, scenario):
@@ -71,8 +77,6 @@ def test_the_home_page_query_count_is_pinned_and_then_cached(client, scenario, d
 def test_a_new_notice_shows_on_the_home_page_at_once(client, scenario):
     client.get("/")
     fresh = notice(scenario.project, Notice.Kind.CORRECTION, "新的更正公告", "A new correction")
-    from procurement.selectors import bump_notices_version
-
     bump_notices_version()  # what the publishing service does on commit
     sections = {s["kind"].value: s for s in client.get("/").context["sections"]}
     assert sections["correction"]["latest"][0].pk == fresh.pk
@@ -260,7 +264,7 @@ def test_the_timeline_shows_notices_documents_opening_result_draw_contract_and_t
     kinds = {event.object_type for event in timeline.events}
     assert {"procurement.project", "bidding.bid", "experts.panel"} <= kinds
     for event in timeline.events[-3:]:
-        assert event.hash[:16] in html
+        assert event.hash[:12] in html
         assert f"?sequence={event.sequence}" in html
 
 
@@ -278,7 +282,7 @@ def test_nothing_of_a_sealed_bid_shows_before_its_opening(client, scenario):
         sealed = response.context["timeline"].lots[1]
         assert sealed.sealed and sealed.bids == [] and sealed.panel is None
         assert 'data-testid="sealed"' in main(response)
-    events = client.get(project_url(scenario)).context["timeline"].events
+    events = response.context["timeline"].events
     assert not any(
         e.object_type == "bidding.bid" and e.object_id == str(scenario.sealed_bid.pk) for e in events
     )
@@ -318,9 +322,13 @@ def test_the_timeline_query_count_is_pinned_and_does_not_grow_with_lots_and_noti
     client, scenario, django_assert_num_queries
 ):
     url = project_url(scenario)
-    client.get(url)
-    with django_assert_num_queries(19) as before:  # with the red flags' and the OCDS ids
+    # The newest notice (the cache's version), the project, and the timeline's own: notices,
+    # documents, lots, openings, bids, their files, awards, assessments, panels, seats, contracts,
+    # acceptances, breaches, supplements, the trail, the latest checkpoint; with the red flags' and
+    # the OCDS ids' one query each.
+    with django_assert_num_queries(20):
         client.get(url)
+    cache.clear()
     # More lots, notices and an opened lot more: the same number of queries.
     for number in (3, 4, 5):
         Lot.objects.create(
@@ -334,9 +342,36 @@ def test_the_timeline_query_count_is_pinned_and_does_not_grow_with_lots_and_noti
         )
     for n in range(4):
         notice(scenario.project, Notice.Kind.CORRECTION, f"更正{n}", f"Correction {n}")
-    with django_assert_num_queries(len(before.captured_queries)):
+    with django_assert_num_queries(20):
         response = client.get(url)
     assert len(response.context["timeline"].lots) == 5
+
+
+def test_the_timeline_is_cached_until_the_project_publishes_a_notice(
+    client, scenario, django_assert_num_queries
+):
+    url = project_url(scenario)
+    first = client.get(url, headers=EN)
+    with django_assert_num_queries(0):
+        again = client.get(url, headers=EN)
+    assert main(again) == main(first)
+    assert again.context is None  # the kept page: no template rendered
+    assert "教学用计算机采购" in main(client.get(url, headers=ZH))  # the other language: an entry of its own
+    # Another project's notice: one query says this project's notices are as they were.
+    notice(scenario.hidden_project, Notice.Kind.CORRECTION, "别的项目", "Another project's")
+    bump_notices_version()  # as the publishing service does on commit
+    with django_assert_num_queries(1):
+        assert main(client.get(url, headers=EN)) == main(first)
+    with django_assert_num_queries(0):
+        client.get(url, headers=EN)
+    # Its own new notice: the timeline is made again.
+    fresh = notice(scenario.project, Notice.Kind.CORRECTION, "新更正公告", "A fresh correction")
+    bump_notices_version()
+    html = main(client.get(url, headers=EN))
+    assert reverse("notices:detail", args=[fresh.pk]) in html
+    # Each page carries its own CSRF token and CSP nonce around the cached content.
+    nonces = {re.search(r'nonce="([^"]+)"', client.get(url).content.decode()).group(1) for _ in range(2)}
+    assert len(nonces) == 2
 
 
 def test_the_timeline_carries_structured_metadata(client, scenario):
@@ -370,3 +405,88 @@ def test_a_project_is_found_by_its_reference(client, scenario):
 def test_the_pages_refuse_to_change_anything(client, scenario):
     assert client.post("/").status_code == 405
     assert client.post(project_url(scenario)).status_code == 405
+
+
+# --- The project's whole trail -------------------------------------------------------------------------
+
+
+def trail_url(scenario) -> str:
+    return reverse("disclosure:project_trail", args=[scenario.project.pk])
+
+
+def test_the_trail_page_lists_the_same_public_events_as_the_timeline(client, scenario, monkeypatch):
+    from disclosure.portal import trail
+
+    monkeypatch.setattr(trail, "TRAIL_ON_TIMELINE", 10_000)
+    on_timeline = [e.sequence for e in client.get(project_url(scenario)).context["timeline"].events]
+    page = client.get(trail_url(scenario), headers=EN)
+    assert page.status_code == 200
+    assert [e.sequence for e in page.context["events"]] == on_timeline
+    assert on_timeline == sorted(on_timeline, reverse=True)
+    sealed = {str(scenario.sealed_bid.pk)}
+    assert not any(e.object_type == "bidding.bid" and e.object_id in sealed for e in page.context["events"])
+    assert "Audit trail: Computers for teaching" in main(page)
+
+
+def test_the_timeline_shows_the_newest_events_and_links_the_older(client, scenario, monkeypatch):
+    from disclosure.portal import trail
+
+    monkeypatch.setattr(trail, "TRAIL_ON_TIMELINE", 5)
+    monkeypatch.setattr(trail, "TRAIL_PAGE_SIZE", 7)
+    response = client.get(project_url(scenario))
+    newest = [e.sequence for e in response.context["timeline"].events]
+    assert len(newest) == 5 and response.context["timeline"].more_events
+    older = f"{trail_url(scenario)}?before={newest[-1]}"
+    assert older in main(response)
+    seen, url = [], older
+    while url:
+        page = client.get(url)
+        assert len(page.context["events"]) <= 7
+        seen += [e.sequence for e in page.context["events"]]
+        url = trail_url(scenario) + page.context["older_url"] if page.context["older_url"] else None
+    assert len(seen) == len(set(seen)) and seen == sorted(seen, reverse=True)
+    assert max(seen) < newest[-1]
+    first = [e.sequence for e in client.get(trail_url(scenario)).context["events"]]
+    assert first[:5] == newest
+
+
+def test_the_trail_page_query_count_is_pinned(client, scenario, django_assert_num_queries):
+    # The newest notice, the project, its public objects (lots, awards, contracts, bids, panels,
+    # acceptances, breaches, supplements), the events.
+    with django_assert_num_queries(11):
+        assert client.get(trail_url(scenario)).status_code == 200
+
+
+def test_the_trail_page_refuses_a_forged_cursor_and_hidden_projects(client, scenario):
+    for before in ("abc", "-1", "9" * 30):
+        response = client.get(trail_url(scenario), {"before": before}, headers=EN)
+        assert response.status_code == 400 and "This page link is broken" in main(response)
+    hidden = reverse("disclosure:project_trail", args=[scenario.hidden_project.pk])
+    assert client.get(hidden).status_code == 404
+
+
+def test_a_cached_timeline_goes_stale_when_a_scheduled_notice_comes_out(client, scenario):
+    import time
+
+    due = timezone.now() + datetime.timedelta(seconds=1)
+    soon = notice(scenario.project, Notice.Kind.CORRECTION, "即将发布的更正", "Correction due", at=due)
+    bump_notices_version()
+    url = project_url(scenario)
+    assert reverse("notices:detail", args=[soon.pk]) not in main(client.get(url))
+    time.sleep(max(0.0, (due - timezone.now()).total_seconds()) + 0.05)
+    assert reverse("notices:detail", args=[soon.pk]) in main(client.get(url))
+
+
+def test_the_public_gets_the_kept_page_and_a_logged_in_user_a_rendered_one(client, scenario):
+    url = project_url(scenario)
+    public = client.get(url)
+    kept = client.get(url)
+    assert kept.context is None and 'data-testid="membership-menu"' not in kept.content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept.content.decode()).group(1)
+    assert "Mark" not in token and kept.cookies["csrftoken"].value  # its own token, and the cookie
+    nonce = re.search(r'<script[^>]+nonce="([^"]+)"', kept.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in kept["Content-Security-Policy"]
+    client.force_login(scenario.clerk, backend="accounts.backends.MembershipAwareModelBackend")
+    member = client.get(url)
+    assert member.context is not None and 'data-testid="membership-menu"' in member.content.decode()
+    assert main(member) == main(public)
