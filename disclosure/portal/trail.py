@@ -37,7 +37,7 @@ from . import receipts
 
 # The newest events of a project's trail its timeline shows; the trail's own page shows the rest,
 # TRAIL_PAGE_SIZE at a time.
-TRAIL_ON_TIMELINE = 50
+TRAIL_ON_TIMELINE = 20
 TRAIL_PAGE_SIZE = 200
 
 PROJECT = "procurement.project"
