@@ -114,6 +114,7 @@ def notice_type(request: HttpRequest, kind: kinds.NoticeKind) -> HttpResponse:
     while no notice is published, at most a minute; bad filters or a forged cursor answer 400."""
     feed_url = optional_url("disclosure:search_kind_feed", "", kind.value)
     asked = [(name, request.GET.get(name, "")) for name in LIST_PARAMETERS]
+    built = {}  # the rows themselves, only when freshly read (tests and debugging): not cached
 
     def build():
         form = KindFilterForm(request.GET or None)
@@ -160,17 +161,16 @@ def notice_type(request: HttpRequest, kind: kinds.NoticeKind) -> HttpResponse:
                 ],
             },
         }
+        built.update(rows=page["rows"], next_url=next_url)
         entry = {
             "content": render_to_string("disclosure/portal/_notice_type_content.html", context),
-            "rows": page["rows"],
-            "next_url": next_url,
             **_seo(request, structured=structured, **seo_args),
         }
         return entry, page["next_due"]
 
     cached = caching.fetch(caching.key("kind", kind.value, asked, request.get_host()), build)
     language_next = seo.language_next(request, keep=LIST_PARAMETERS)
-    context = {"kind": kind, "feed_url": feed_url, "language_next": language_next, **cached.entry}
+    context = {"kind": kind, "feed_url": feed_url, "language_next": language_next, **cached.entry, **built}
     return caching.respond(request, cached, "disclosure/portal/notice_type.html", context)
 
 
