@@ -1,7 +1,10 @@
+import shutil
+
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from hypothesis import settings as hypothesis_settings
+from playwright.sync_api import sync_playwright
 
 from config.celery import app as celery_app
 
@@ -53,13 +56,25 @@ def seeded_transactional_db(transactional_db):
     seed_credit_rules()
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The browser walks start the transactional tests (pytest-django runs those after the others),
-    the longest walk first: xdist then fills the other worker with the short tests, instead of
-    one worker ending the run alone on a three-minute walk."""
-    walks = [i for i in items if i.get_closest_marker("e2e")]
-    walks.sort(key=lambda i: "lifecycle" not in i.nodeid)
-    rest = [i for i in items if not i.get_closest_marker("e2e")]
-    first = next((n for n, i in enumerate(rest) if "transactional_db" in i.fixturenames), len(rest))
-    items[:] = rest[:first] + walks + rest[first:]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, one per test process for every browser test: a second
+    sync_playwright() beside a running one fails ("Sync API inside the asyncio loop")."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "Debian's chromium is required for the browser tests (.ci/run installs it)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -1,33 +1,11 @@
 """Real-browser tests: Debian's chromium driven by Playwright against Django's live server."""
 
-import shutil
-
 import pytest
-from playwright.sync_api import sync_playwright
 
 from credit.catalogue import seed_credit_rules
 from rulebook.services import seed_default_rules
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian's chromium is required for the browser tests (.ci/run installs it)"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+# The session's browser is tests/conftest.py's `browser`, shared with the other browser tests.
 
 
 @pytest.fixture
