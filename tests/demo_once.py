@@ -13,12 +13,32 @@ Tests of the module that must not see the demo rows must not request the fixture
 before the first test that does: the rows stay loaded until the module ends.
 """
 
+import datetime
 from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
+
+from rulebook import calendar
+from rulebook.services import declare_calendar_year
+
+
+def declare_next_year() -> None:
+    """Next year's calendar, declared if chinesecalendar does not cover it (weekends, 1 January off):
+    the demo's tender dates may fall in it."""
+    year = timezone.localdate().year + 1
+    if not calendar.is_covered(datetime.date(year, 1, 1)):
+        declare_calendar_year(
+            year,
+            days_off=[datetime.date(year, 1, 1)],
+            working_days=[],
+            reason_zh="测试：按周末排定",
+            reason_en="Test: weekends only",
+            actor=None,
+        )
 
 
 def demo_once(*, before: Callable[[], None] | None = None, **load_demo_options):

@@ -5,35 +5,22 @@ nothing."""
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Organisation
 from audit.models import AuditEvent
 from bidding import demo
 from bidding.models import Bid, BidFile, Bond, Opening
-from contracts import demo as contracts_demo
 from procurement.models import Lot, Notice, Project
-from suppliers.models import SupplierProfile
-from tests.procurement.conftest import declared_next_year  # noqa: F401 - a fixture
-from tests.suppliers.fixtures import make_profile
+from tests.demo_once import declare_next_year, demo_once
 
 pytestmark = pytest.mark.django_db
 
-DEMO_SUPPLIERS = ("jx_supplier", "jx_supplier2", "yx_supplier", "my_supplier", "zz_supplier")
+# The whole demo, loaded once for the module; each test runs in a savepoint over it
+# (tests/demo_once.py). The tests that must not see the demo rows come first.
+demo_rows = demo_once(before=declare_next_year)
 
 
 @pytest.fixture
-def loaded(declared_next_year):  # noqa: F811
-    """The whole demo. The supplier registrations come from suppliers/demo.py; where a demo supplier
-    has none (that demo not there), an approved one is made, and the bidding and contracts demos
-    loaded again."""
-    call_command("load_demo")
-    missing = Organisation.objects.filter(
-        memberships__user__username__in=DEMO_SUPPLIERS, supplier_profile__isnull=True
-    ).distinct()
-    if missing:
-        for organisation in missing:
-            make_profile(organisation, status=SupplierProfile.Status.APPROVED)
-        demo.load()
-        contracts_demo.load()
+def loaded(demo_rows, db, settings):
+    settings.MEDIA_ROOT = demo_rows  # the demo's files
 
 
 def _counts():
@@ -45,6 +32,17 @@ def _counts():
         Notice.objects.count(),
         AuditEvent.objects.exclude(action__startswith="credit.").count(),
     )
+
+
+def test_the_demo_documents_are_pdfs_with_their_authoring_software():
+    content = demo.pdf_document("Bid letter", "Yuxi (Demo) Co.", "Liu Yang", "WPS Office 2023")
+    assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
+    assert b"/Producer (WPS Office 2023)" in content and b"Yuxi \\(Demo\\) Co." in content
+
+
+def test_nothing_is_bid_without_the_demo_accounts():
+    assert demo.load() == []
+    assert not Bid.objects.exists() and not Bond.objects.exists()
 
 
 def test_the_jiaxing_bonds_are_lodged_one_verified_and_jx_supplier_holds_a_sealed_bid(loaded):
@@ -90,19 +88,8 @@ def test_the_yuxi_lot_is_opened_by_two_officers_with_three_bids_and_its_record_i
     assert project.status == Project.Status.TENDERING  # the project moves on per lot
 
 
-def test_the_demo_documents_are_pdfs_with_their_authoring_software():
-    content = demo.pdf_document("Bid letter", "Yuxi (Demo) Co.", "Liu Yang", "WPS Office 2023")
-    assert content.startswith(b"%PDF-1.4") and content.rstrip().endswith(b"%%EOF")
-    assert b"/Producer (WPS Office 2023)" in content and b"Yuxi \\(Demo\\) Co." in content
-
-
 def test_loading_again_changes_nothing(loaded):
     counts = _counts()
     assert demo.load() == []
     call_command("load_demo")
     assert _counts() == counts
-
-
-def test_nothing_is_bid_without_the_demo_accounts():
-    assert demo.load() == []
-    assert not Bid.objects.exists() and not Bond.objects.exists()

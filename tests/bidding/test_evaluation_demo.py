@@ -12,36 +12,26 @@ from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.models import Organisation
 from audit.models import AuditEvent
 from bidding import demo, evaluation_demo
 from bidding.award.models import Award, AwardLetter
 from bidding.challenges.models import Challenge
 from bidding.models import BidAssessment, Evaluation, Score, ScoreSheet
-from contracts import demo as contracts_demo
 from experts.models import DrawExclusion, Panel, PanelSeat
 from procurement.models import Lot, Notice, Project
-from suppliers.models import SupplierProfile
-from tests.procurement.conftest import declared_next_year  # noqa: F401 - a fixture
-from tests.suppliers.fixtures import make_profile
+from tests.demo_once import declare_next_year, demo_once
 
 pytestmark = pytest.mark.django_db
 
-DEMO_SUPPLIERS = ("jx_supplier", "jx_supplier2", "yx_supplier", "my_supplier", "zz_supplier")
+
+# The whole demo, loaded once for the module; each test runs in a savepoint over it
+# (tests/demo_once.py). The tests that must not see the demo rows come first.
+demo_rows = demo_once(before=declare_next_year)
 
 
 @pytest.fixture
-def loaded(declared_next_year):  # noqa: F811
-    """The whole demo (as tests/bidding/test_demo.py loads it)."""
-    call_command("load_demo")
-    missing = Organisation.objects.filter(
-        memberships__user__username__in=DEMO_SUPPLIERS, supplier_profile__isnull=True
-    ).distinct()
-    if missing:
-        for organisation in missing:
-            make_profile(organisation, status=SupplierProfile.Status.APPROVED)
-        demo.load()
-        contracts_demo.load()
+def loaded(demo_rows, db, settings):
+    settings.MEDIA_ROOT = demo_rows  # the demo's files
     return Project.objects.get(title_zh=demo.YUXI_PROJECT).lots.get(number=1)
 
 
@@ -58,6 +48,48 @@ def _counts():
         Notice.objects.count(),
         AuditEvent.objects.exclude(action__startswith="credit.").count(),
     )
+
+
+def test_the_evaluation_demo_skips_quietly_without_an_opened_yuxi_lot(caplog):
+    with caplog.at_level("INFO", logger="bidding.evaluation_demo"):
+        assert evaluation_demo.load() == []
+    assert "not awaiting evaluation or award" in caplog.text
+    assert not Panel.objects.exists() and not Award.objects.exists()
+
+
+def test_a_comprehensive_evaluation_is_scored_with_the_demo_points_reasoned_and_signed(seated_evaluation):
+    evaluation = seated_evaluation
+    assert evaluation.criteria
+    with transaction.atomic():
+        done = evaluation_demo._evaluate(evaluation.lot)
+    evaluation.refresh_from_db()
+    assert done and evaluation.status == Evaluation.Status.REPORTED and evaluation.report_sha256
+    scores = list(Score.objects.filter(sheet__evaluation=evaluation).select_related("sheet__seat__member"))
+    qualified = BidAssessment.objects.filter(evaluation=evaluation, qualified=True).count()
+    assert len(scores) == 5 * qualified * len(evaluation.criteria)
+    for score in scores:
+        maximum = Decimal(str(evaluation.criteria[score.criterion]["points"]))
+        expected = evaluation_demo.demo_points(
+            score.sheet.seat.member.username, score.bid.supplier.uscc, score.criterion, maximum
+        )
+        assert score.points == expected
+    assert len({score.points for score in scores}) > 1
+    assert Award.objects.filter(evaluation=evaluation, status=Award.Status.AWAITING_CONFIRMATION).exists()
+    with transaction.atomic():
+        assert evaluation_demo._evaluate(evaluation.lot) == []
+
+
+@given(
+    username=st.text(max_size=20),
+    code=st.text(max_size=18),
+    criterion=st.integers(min_value=0, max_value=50),
+    maximum=st.decimals(min_value=1, max_value=100, places=2),
+)
+def test_demo_points_are_within_the_criterion_in_half_points(username, code, criterion, maximum):
+    points = evaluation_demo.demo_points(username, code, criterion, maximum)
+    assert points == evaluation_demo.demo_points(username, code, criterion, maximum)
+    assert maximum * Decimal("0.6") - Decimal("0.25") <= points <= maximum
+    assert points == maximum or points * 2 == (points * 2).to_integral_value()
 
 
 def test_the_yuxi_lot_is_drawn_evaluated_awarded_and_challenged(loaded):
@@ -126,45 +158,3 @@ def test_loading_again_creates_nothing(loaded):
     assert demo.load() == []
     call_command("load_demo")
     assert _counts() == counts
-
-
-def test_the_evaluation_demo_skips_quietly_without_an_opened_yuxi_lot(caplog):
-    with caplog.at_level("INFO", logger="bidding.evaluation_demo"):
-        assert evaluation_demo.load() == []
-    assert "not awaiting evaluation or award" in caplog.text
-    assert not Panel.objects.exists() and not Award.objects.exists()
-
-
-def test_a_comprehensive_evaluation_is_scored_with_the_demo_points_reasoned_and_signed(seated_evaluation):
-    evaluation = seated_evaluation
-    assert evaluation.criteria
-    with transaction.atomic():
-        done = evaluation_demo._evaluate(evaluation.lot)
-    evaluation.refresh_from_db()
-    assert done and evaluation.status == Evaluation.Status.REPORTED and evaluation.report_sha256
-    scores = list(Score.objects.filter(sheet__evaluation=evaluation).select_related("sheet__seat__member"))
-    qualified = BidAssessment.objects.filter(evaluation=evaluation, qualified=True).count()
-    assert len(scores) == 5 * qualified * len(evaluation.criteria)
-    for score in scores:
-        maximum = Decimal(str(evaluation.criteria[score.criterion]["points"]))
-        expected = evaluation_demo.demo_points(
-            score.sheet.seat.member.username, score.bid.supplier.uscc, score.criterion, maximum
-        )
-        assert score.points == expected
-    assert len({score.points for score in scores}) > 1
-    assert Award.objects.filter(evaluation=evaluation, status=Award.Status.AWAITING_CONFIRMATION).exists()
-    with transaction.atomic():
-        assert evaluation_demo._evaluate(evaluation.lot) == []
-
-
-@given(
-    username=st.text(max_size=20),
-    code=st.text(max_size=18),
-    criterion=st.integers(min_value=0, max_value=50),
-    maximum=st.decimals(min_value=1, max_value=100, places=2),
-)
-def test_demo_points_are_within_the_criterion_in_half_points(username, code, criterion, maximum):
-    points = evaluation_demo.demo_points(username, code, criterion, maximum)
-    assert points == evaluation_demo.demo_points(username, code, criterion, maximum)
-    assert maximum * Decimal("0.6") - Decimal("0.25") <= points <= maximum
-    assert points == maximum or points * 2 == (points * 2).to_integral_value()

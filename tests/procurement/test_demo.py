@@ -2,7 +2,6 @@
 through the services, takes some on to entrusted and tendering, and every demo project holds to
 the rules a filed one must."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,9 +13,7 @@ from accounts.models import Membership, Role
 from audit.models import AuditEvent
 from procurement import demo, methods, services
 from procurement.models import ApprovalDecision, Lot, Notice, Project, TenderDocument
-from rulebook import calendar
-from rulebook.services import declare_calendar_year
-from tests.demo_once import demo_once
+from tests.demo_once import declare_next_year, demo_once
 
 pytestmark = pytest.mark.django_db
 
@@ -32,23 +29,9 @@ STAGES = {
 APPROVED_OR_LATER = {"approved", "entrusted", "tendering"}
 
 
-def _declare_next_year():
-    """Next year's calendar, declared if chinesecalendar does not cover it (weekends, 1 January off)."""
-    year = timezone.localdate().year + 1
-    if not calendar.is_covered(datetime.date(year, 1, 1)):
-        declare_calendar_year(
-            year,
-            days_off=[datetime.date(year, 1, 1)],
-            working_days=[],
-            reason_zh="测试：按周末排定",
-            reason_en="Test: weekends only",
-            actor=None,
-        )
-
-
 # Loaded once for the module; each test runs in a savepoint over it (tests/demo_once.py). The
 # tests that must not see the demo rows come first.
-demo_rows = demo_once(before=_declare_next_year)
+demo_rows = demo_once(before=declare_next_year)
 
 
 @pytest.fixture
